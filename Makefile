@@ -1,0 +1,129 @@
+# runlayer: plain Makefile (C11, gcc or clang). `make help` lists targets.
+
+O        ?= build
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+CC       ?= cc
+VERSION  := $(shell cat VERSION)
+
+PKGS       := libcurl libcjson yaml-0.1 libgit2 sqlite3
+PKG_CFLAGS  = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS    = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+WARN     := -Wall -Wextra -Wpedantic -Werror -Wshadow -Wstrict-prototypes \
+            -Wmissing-prototypes -Wformat=2 -Wwrite-strings -Wvla
+CFLAGS   ?= -O2 -g
+SANFLAGS ?=
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -I. $(WARN) $(CFLAGS) $(SANFLAGS) $(PKG_CFLAGS) \
+             -DRUNLAYER_VERSION=\"$(VERSION)\" -MMD -MP
+ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
+LIBS      = $(PKG_LIBS) -lm -lpthread
+
+LIB_SRCS  := $(sort $(wildcard util/*.c parsers/*.c discover/*.c resolver/*.c store/*.c \
+                               net/*.c hooks/*.c))
+CLI_SRCS  := $(sort $(wildcard cli/*.c))
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+
+LIB_OBJS  := $(LIB_SRCS:%.c=$(O)/%.o)
+CLI_OBJS  := $(CLI_SRCS:%.c=$(O)/%.o)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(O)/tests/%)
+FUZZ_REPLAY_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=$(O)/tests/replay_%)
+BIN       := $(O)/runlayer
+
+.PHONY: all deps check check-unit check-e2e check-fuzz asan fuzz bench install \
+        uninstall clean run hdr-check help check-clients
+
+all: $(BIN) $(O)/aiwatch
+
+help:
+	@echo "make            build $(BIN) (developer flags, -Werror)"
+	@echo "make run        build, then scan this machine (dry run, prints the inventory)"
+	@echo "make check      run every test (unit, end-to-end, fuzz corpus replay)"
+	@echo "make asan       the whole test suite under AddressSanitizer + UBSan"
+	@echo "make fuzz       libFuzzer targets with clang (FUZZ_SECONDS=60 each)"
+	@echo "make bench      benchmarks"
+	@echo "make install    PREFIX=$(PREFIX) DESTDIR="
+	@echo "make deps       install the Debian packages the build and tests need"
+
+deps:
+	@./scripts/deps.sh
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+$(O)/%.o: %.c | deps
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(O)/librunlayer.a: $(LIB_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BIN): $(CLI_OBJS) $(O)/librunlayer.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJS) $(O)/librunlayer.a $(LIBS)
+
+$(O)/aiwatch: $(BIN)
+	ln -sf runlayer $@
+
+# Unit tests: one binary per module, TAP output, linked with the library.
+$(O)/tests/%: tests/unit/%.c tests/unit/tap.h $(O)/librunlayer.a | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -o $@ $< $(O)/librunlayer.a $(LIBS) $(ALL_LDFLAGS)
+
+# Fuzz targets replayed over their corpus without libFuzzer.
+$(O)/tests/replay_%: tests/fuzz/%.c tests/fuzz/replay.c $(O)/librunlayer.a | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -o $@ $< tests/fuzz/replay.c \
+		$(O)/librunlayer.a $(LIBS) $(ALL_LDFLAGS)
+
+run: all
+	./$(BIN) scan --dry-run
+
+check: check-unit check-fuzz check-e2e
+
+check-unit: $(UNIT_BINS)
+	@./tests/run-unit.sh $(UNIT_BINS)
+
+check-fuzz: $(FUZZ_REPLAY_BINS)
+	@./tests/run-replay.sh $(O)
+
+check-e2e: all
+	@RUNLAYER=$(abspath $(BIN)) ./tests/run-e2e.sh
+
+asan:
+	$(MAKE) O=build/asan CFLAGS="-O1 -g" \
+		SANFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+		check
+
+FUZZ_SECONDS ?= 60
+fuzz: | deps
+	@./tests/fuzz/run.sh $(FUZZ_SECONDS)
+
+bench: all
+	@./tests/bench/run.sh $(abspath $(BIN))
+
+check-clients: all
+	@RUNLAYER=$(abspath $(BIN)) ./tests/clients/run.sh
+
+hdr-check: | deps
+	@for h in $$(find util parsers discover resolver store net hooks cli -name '*.h'); do \
+		echo "#include \"$$h\"" | $(CC) $(ALL_CFLAGS) -fsyntax-only -x c - || exit 1; \
+	done; echo "headers compile alone"
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/runlayer
+	ln -sf runlayer $(DESTDIR)$(PREFIX)/bin/aiwatch
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/runlayer $(DESTDIR)$(PREFIX)/bin/aiwatch
+
+clean:
+	rm -rf build
+
+-include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d)

@@ -1,0 +1,3 @@
+build/parsers/toml.o: parsers/toml.c parsers/tree.h util/err.h
+parsers/tree.h:
+util/err.h:

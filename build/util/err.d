@@ -1,0 +1,3 @@
+build/util/err.o: util/err.c util/err.h util/banned.h
+util/err.h:
+util/banned.h:

@@ -1,0 +1,3 @@
+build/util/xalloc.o: util/xalloc.c util/xalloc.h util/banned.h
+util/xalloc.h:
+util/banned.h:

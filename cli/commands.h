@@ -1,0 +1,38 @@
+/* The command dispatch table: one row per command, sorted by name. */
+#ifndef CLI_COMMANDS_H
+#include <stdio.h>
+#define CLI_COMMANDS_H
+
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+	unsigned flags;
+};
+
+enum command_flags {
+	CMD_HIDDEN = 1,		/* not listed in the main help */
+};
+
+extern const struct command commands[];
+extern const unsigned n_commands;
+
+const struct command *command_find(const char *name);
+/* Nearest command name by edit distance, or NULL if none is close. */
+const char *command_suggest(const char *name);
+void commands_usage(FILE *fp);
+
+/* A nested verb table inside a command file ("inventory export"). */
+struct subcommand {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+};
+/* Dispatch argv[1] to a subcommand of parent (argv[0] is the parent name). */
+int subcommand_run(const char *parent, const struct subcommand *subs, int argc, char **argv);
+
+int cmd_debug(int argc, char **argv);
+int cmd_help(int argc, char **argv);
+int cmd_version(int argc, char **argv);
+
+#endif

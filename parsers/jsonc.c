@@ -1,0 +1,277 @@
+/* JSONC: JSON plus comments, trailing commas and a BOM, parsed by cJSON after
+ * a pass that blanks comments in place so error offsets stay true. */
+#include "parsers/tree.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/buf.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
+
+struct num_tok {
+	size_t off, len;
+	int is_int;
+};
+
+struct prepass {
+	char *out;		/* copy of the input with comments and trailing commas blanked */
+	struct num_tok *nums;
+	size_t nnums, numcap;
+};
+
+static int
+fail_at(struct err *e, int code, const char *text, size_t len, size_t off, size_t shift,
+	const char *msg)
+{
+	unsigned long line, col;
+
+	err_pos_of(text, len, off, &line, &col);
+	/* The BOM is not a column anyone can see. */
+	if (line == 1 && shift && col > shift)
+		col -= shift;
+	err_set(e, code, "%s", msg);
+	err_set_pos(e, line, col);
+	return -code;
+}
+
+/* Blank a trailing comma before a closing bracket at position i. */
+static void
+drop_trailing_comma(char *out, size_t i)
+{
+	while (i > 0) {
+		char c = out[i - 1];
+
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+			i--;
+			continue;
+		}
+		if (c == ',')
+			out[i - 1] = ' ';
+		return;
+	}
+}
+
+static int
+prepass(struct prepass *p, const char *text, size_t len, size_t start,
+	const struct tree_limits *lim, struct err *e)
+{
+	size_t i, nodes = 1;
+	unsigned depth = 0;
+	char *out = p->out;
+
+	for (i = start; i < len; i++) {
+		char c = text[i];
+
+		if (c == '\0')
+			return fail_at(e, ERR_PARSE, text, len, i, start, "NUL byte in JSON text");
+		if (c == '"') {
+			/* Copy the string verbatim; cJSON validates its contents. */
+			size_t j = i + 1;
+
+			while (j < len && text[j] != '"' && text[j] != '\0') {
+				if (text[j] == '\\' && j + 1 < len)
+					j++;
+				j++;
+			}
+			if (j >= len || text[j] == '\0')
+				return fail_at(e, ERR_PARSE, text, len, i, start,
+					       "unterminated string");
+			i = j;
+			continue;
+		}
+		if (c == '/' && i + 1 < len && text[i + 1] == '/') {
+			while (i < len && text[i] != '\n' && text[i] != '\r')
+				out[i++] = ' ';
+			i--;
+			continue;
+		}
+		if (c == '/' && i + 1 < len && text[i + 1] == '*') {
+			size_t s = i;
+
+			out[i++] = ' ';
+			out[i++] = ' ';
+			while (i < len && !(text[i] == '*' && i + 1 < len && text[i + 1] == '/')) {
+				if (text[i] != '\n' && text[i] != '\r')
+					out[i] = ' ';
+				i++;
+			}
+			if (i >= len)
+				return fail_at(e, ERR_PARSE, text, len, s, start,
+					       "unterminated /* comment");
+			out[i++] = ' ';
+			out[i] = ' ';
+			continue;
+		}
+		if (c == '{' || c == '[') {
+			if (++depth > lim->max_depth) {
+				char msg[128];
+
+				snprintf(msg, sizeof(msg), "nesting too deep (limit %u)", lim->max_depth);
+				return fail_at(e, ERR_LIMIT, text, len, i, start, msg);
+			}
+			nodes++;
+		} else if (c == '}' || c == ']') {
+			if (depth > 0)
+				depth--;
+			drop_trailing_comma(out, i);
+		} else if (c == ',') {
+			nodes++;
+		} else if (c == '-' || (c >= '0' && c <= '9')) {
+			size_t j = i;
+			int is_int = 1;
+
+			while (j < len && (strchr("0123456789+-.eE", text[j]) != NULL && text[j])) {
+				if (text[j] == '.' || text[j] == 'e' || text[j] == 'E')
+					is_int = 0;
+				j++;
+			}
+			if (p->nnums == p->numcap) {
+				p->numcap = p->numcap ? p->numcap * 2 : 64;
+				p->nums = xreallocarray(p->nums, p->numcap, sizeof(*p->nums));
+			}
+			p->nums[p->nnums].off = i;
+			p->nums[p->nnums].len = j - i;
+			p->nums[p->nnums].is_int = is_int;
+			p->nnums++;
+			i = j - 1;
+		}
+		if (lim->max_nodes && nodes > lim->max_nodes) {
+			char msg[128];
+
+			snprintf(msg, sizeof(msg), "too many values (limit %zu)", lim->max_nodes);
+			return fail_at(e, ERR_LIMIT, text, len, i, start, msg);
+		}
+	}
+	return 0;
+}
+
+/* Mark numbers written as integers (in document order, as cJSON built them). */
+static void
+mark_integers(cJSON *item, const char *text, const struct prepass *p, size_t *next)
+{
+	for (; item; item = item->next) {
+		if (cJSON_IsNumber(item)) {
+			if (*next < p->nnums) {
+				const struct num_tok *t = &p->nums[(*next)++];
+
+				if (t->is_int && t->len < 32) {
+					item->type |= TREE_INTEGER;
+					item->valuestring = xstrndup(text + t->off, t->len);
+				}
+			}
+		} else if (item->child) {
+			mark_integers(item->child, text, p, next);
+		}
+	}
+}
+
+static int
+cmp_member(const void *a, const void *b)
+{
+	const cJSON *x = *(cJSON *const *)a, *y = *(cJSON *const *)b;
+	int c = strcmp(x->string, y->string);
+
+	if (c)
+		return c;
+	return (x->valueint > y->valueint) - (x->valueint < y->valueint);
+}
+
+/*
+ * Duplicate keys: JSON.parse (every JS client) keeps the last value, cJSON
+ * lookups would find the first. Remove all but the last, so we read the
+ * file as the client does.
+ */
+static void
+dedupe(cJSON *obj)
+{
+	cJSON *c, **v;
+	size_t n = 0, i;
+
+	for (c = obj->child; c; c = c->next) {
+		n++;
+		if (c->child)
+			dedupe(c);
+	}
+	if (!cJSON_IsObject(obj) || n < 2)
+		return;
+	v = xcalloc(n, sizeof(*v));
+	i = 0;
+	for (c = obj->child; c; c = c->next)
+		v[i++] = c;
+	/* Stable order within equal keys: sort by key, then by position. */
+	for (i = 0; i < n; i++)
+		v[i]->valueint = (int)i;
+	qsort(v, n, sizeof(*v), cmp_member);
+	for (i = 0; i + 1 < n; i++) {
+		cJSON *a = v[i], *b = v[i + 1];
+
+		if (strcmp(a->string, b->string) != 0)
+			continue;
+		/* a and b share a key: the later value wins, at the earlier place
+		 * (as JSON.parse does). */
+		cJSON_DetachItemViaPointer(obj, b);
+		b->valueint = a->valueint;
+		cJSON_ReplaceItemViaPointer(obj, a, b);
+		v[i + 1] = b;
+	}
+	free(v);
+	/* valueint was borrowed as a position; restore it for numbers. */
+	for (c = obj->child; c; c = c->next)
+		if (cJSON_IsNumber(c))
+			c->valueint = c->valuedouble >= 2147483647.0 ? 2147483647 :
+				      c->valuedouble <= -2147483648.0 ? (-2147483647 - 1) :
+				      (int)c->valuedouble;
+		else
+			c->valueint = 0;
+}
+
+int
+jsonc_parse(const char *text, size_t len, const struct tree_limits *lim, cJSON **out,
+	    struct err *e)
+{
+	struct prepass p = { NULL, NULL, 0, 0 };
+	const char *end = NULL;
+	size_t start = 0, next = 0, i;
+	cJSON *tree;
+	int ret = 0;
+
+	if (lim == NULL)
+		lim = &tree_limits_default;
+	*out = NULL;
+	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
+		start = 3;
+	p.out = xmalloc(len + 1);
+	memcpy(p.out, text, len);
+	p.out[len] = '\0';
+	for (i = 0; i < start; i++)
+		p.out[i] = ' ';
+	ret = prepass(&p, text, len, start, lim, e);
+	if (ret < 0)
+		goto out;
+	for (i = start; i < len; i++)
+		if (p.out[i] != ' ' && p.out[i] != '\t' && p.out[i] != '\n' && p.out[i] != '\r')
+			break;
+	if (i == len) {
+		ret = fail_at(e, ERR_PARSE, text, len, len, start, "empty document");
+		goto out;
+	}
+	tree = cJSON_ParseWithLengthOpts(p.out, len + 1, &end, 1);
+	if (tree == NULL) {
+		size_t off = end ? (size_t)(end - p.out) : 0;
+		const char *what = "invalid JSON";
+
+		if (off >= len)
+			what = "unexpected end of input";
+		ret = fail_at(e, ERR_PARSE, text, len, off, start, what);
+		goto out;
+	}
+	mark_integers(tree, text, &p, &next);
+	dedupe(tree);
+	*out = tree;
+out:
+	free(p.out);
+	free(p.nums);
+	return ret;
+}
