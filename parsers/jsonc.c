@@ -71,11 +71,14 @@ prepass(struct prepass *p, const char *text, size_t len, size_t start,
 			size_t j = i + 1;
 
 			while (j < len && text[j] != '"' && text[j] != '\0') {
-				if (text[j] == '\\' && j + 1 < len)
+				if (text[j] == '\\' && j + 1 < len && text[j + 1] != '\0')
 					j++;
 				j++;
 			}
-			if (j >= len || text[j] == '\0')
+			if (j < len && text[j] == '\0')
+				return fail_at(e, ERR_PARSE, text, len, j, start,
+					       "NUL byte in JSON text");
+			if (j >= len)
 				return fail_at(e, ERR_PARSE, text, len, i, start,
 					       "unterminated string");
 			i = j;
@@ -167,27 +170,33 @@ mark_integers(cJSON *item, const char *text, const struct prepass *p, size_t *ne
 	}
 }
 
+struct member {
+	cJSON *item;
+	size_t pos;
+};
+
 static int
 cmp_member(const void *a, const void *b)
 {
-	const cJSON *x = *(cJSON *const *)a, *y = *(cJSON *const *)b;
-	int c = strcmp(x->string, y->string);
+	const struct member *x = a, *y = b;
+	int c = strcmp(x->item->string, y->item->string);
 
 	if (c)
 		return c;
-	return (x->valueint > y->valueint) - (x->valueint < y->valueint);
+	return (x->pos > y->pos) - (x->pos < y->pos);
 }
 
 /*
  * Duplicate keys: JSON.parse (every JS client) keeps the last value, cJSON
- * lookups would find the first. Remove all but the last, so we read the
- * file as the client does.
+ * lookups would find the first. Keep only the last, at the place of the
+ * first (as JSON.parse does), so we read the file as the client does.
  */
 static void
 dedupe(cJSON *obj)
 {
-	cJSON *c, **v;
-	size_t n = 0, i;
+	struct member *v;
+	cJSON *c, **keep;
+	size_t n = 0, i, j, k;
 
 	for (c = obj->child; c; c = c->next) {
 		n++;
@@ -197,34 +206,40 @@ dedupe(cJSON *obj)
 	if (!cJSON_IsObject(obj) || n < 2)
 		return;
 	v = xcalloc(n, sizeof(*v));
+	keep = xcalloc(n, sizeof(*keep));
 	i = 0;
-	for (c = obj->child; c; c = c->next)
-		v[i++] = c;
-	/* Stable order within equal keys: sort by key, then by position. */
-	for (i = 0; i < n; i++)
-		v[i]->valueint = (int)i;
-	qsort(v, n, sizeof(*v), cmp_member);
-	for (i = 0; i + 1 < n; i++) {
-		cJSON *a = v[i], *b = v[i + 1];
-
-		if (strcmp(a->string, b->string) != 0)
-			continue;
-		/* a and b share a key: the later value wins, at the earlier place
-		 * (as JSON.parse does). */
-		cJSON_DetachItemViaPointer(obj, b);
-		b->valueint = a->valueint;
-		cJSON_ReplaceItemViaPointer(obj, a, b);
-		v[i + 1] = b;
+	for (c = obj->child; c; c = c->next) {
+		v[i].item = keep[i] = c;
+		v[i].pos = i;
+		i++;
 	}
+	/* Sort by key, then by position; each run of equal keys keeps its last
+	 * value at its first position. */
+	qsort(v, n, sizeof(*v), cmp_member);
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && strcmp(v[j].item->string, v[i].item->string) == 0; j++)
+			;
+		if (j == i + 1)
+			continue;
+		for (k = i; k + 1 < j; k++) {
+			v[k].item->next = v[k].item->prev = NULL;
+			cJSON_Delete(v[k].item);
+			keep[v[k].pos] = NULL;
+		}
+		keep[v[i].pos] = v[j - 1].item;
+		keep[v[j - 1].pos] = NULL;
+	}
+	/* Relink the survivors; cJSON keeps the tail in child->prev. */
+	for (i = 0, k = 0; i < n; i++)
+		if (keep[i] != NULL)
+			keep[k++] = keep[i];
+	for (i = 0; i < k; i++) {
+		keep[i]->next = i + 1 < k ? keep[i + 1] : NULL;
+		keep[i]->prev = i ? keep[i - 1] : keep[k - 1];
+	}
+	obj->child = keep[0];
+	free(keep);
 	free(v);
-	/* valueint was borrowed as a position; restore it for numbers. */
-	for (c = obj->child; c; c = c->next)
-		if (cJSON_IsNumber(c))
-			c->valueint = c->valuedouble >= 2147483647.0 ? 2147483647 :
-				      c->valuedouble <= -2147483648.0 ? (-2147483647 - 1) :
-				      (int)c->valuedouble;
-		else
-			c->valueint = 0;
 }
 
 int
@@ -260,10 +275,17 @@ jsonc_parse(const char *text, size_t len, const struct tree_limits *lim, cJSON *
 	tree = cJSON_ParseWithLengthOpts(p.out, len + 1, &end, 1);
 	if (tree == NULL) {
 		size_t off = end ? (size_t)(end - p.out) : 0;
-		const char *what = "invalid JSON";
+		unsigned char c = off < len ? (unsigned char)p.out[off] : 0;
+		char what[64];
 
+		/* Name what cJSON stopped at: a missing comma shows as the next
+		 * key's quote, a typo as its letter. */
 		if (off >= len)
-			what = "unexpected end of input";
+			snprintf(what, sizeof(what), "unexpected end of input");
+		else if (c > 0x20 && c < 0x7f)
+			snprintf(what, sizeof(what), "invalid JSON: unexpected '%c'", c);
+		else
+			snprintf(what, sizeof(what), "invalid JSON: unexpected byte 0x%02x", c);
 		ret = fail_at(e, ERR_PARSE, text, len, off, start, what);
 		goto out;
 	}
