@@ -53,13 +53,14 @@
  */
 
 /*
- * Alias copies may add, past a floor of max_nodes / 16, at most this many
- * nodes per node written out in the text: a real config reuses a block a
- * few dozen times, an alias bomb multiplies it by thousands. This stops a
- * bomb after a few milliseconds and megabytes instead of filling max_nodes
- * (the idea of yaml.v3's alias ratio).
+ * Alias copies may add, past a floor of YAML_ALIAS_FLOOR nodes, at most
+ * YAML_ALIAS_RATIO nodes per node written out in the text: a real config
+ * reuses a block a few dozen times, an alias bomb multiplies it by
+ * thousands. This stops a bomb after a few milliseconds and megabytes
+ * whatever max_nodes is (the idea of yaml.v3's alias ratio).
  */
 #define YAML_ALIAS_RATIO	16
+#define YAML_ALIAS_FLOOR	65536
 
 /* Set on an object member whose key was a plain "<<"; finish() clears it.
  * cJSON ignores type bits above its own, and cJSON_Duplicate keeps them. */
@@ -391,7 +392,7 @@ count_nodes(struct builder *b, size_t n, const yaml_mark_t *m, int alias)
 	size_t max = b->lim->max_nodes;
 
 	if (alias) {
-		size_t floor = (max ? max : TREE_MAX_NODES_DEFAULT) / 16;
+		size_t floor = YAML_ALIAS_FLOOR;
 		size_t written = b->nodes - b->alias_nodes;
 		size_t allowed = written > SIZE_MAX / YAML_ALIAS_RATIO ? SIZE_MAX :
 				 written * YAML_ALIAS_RATIO;
@@ -461,6 +462,7 @@ on_scalar(struct builder *b, const yaml_event_t *ev)
 	struct frame *f = key_due(b);
 	struct anchor *a;
 	cJSON *node;
+	size_t idx;
 	int r;
 
 	if (memchr(s, '\0', len) != NULL)
@@ -474,7 +476,8 @@ on_scalar(struct builder *b, const yaml_event_t *ev)
 		if ((r = count_nodes(b, 1, &ev->start_mark, 0)) < 0 ||
 		    (r = scalar_node(b, ev, &node)) < 0)
 			return r;
-		a = &b->anchors[anchor_add(b, anchor) - 1];
+		idx = anchor_add(b, anchor);
+		a = &b->anchors[idx - 1];
 		a->node = a->owned = node;
 		a->text = xstrndup(s, len);
 		a->count = 1;
@@ -487,7 +490,8 @@ on_scalar(struct builder *b, const yaml_event_t *ev)
 	    ev->data.scalar.plain_implicit)
 		b->root_empty = 1;
 	if (anchor != NULL) {
-		a = &b->anchors[anchor_add(b, anchor) - 1];
+		idx = anchor_add(b, anchor);
+		a = &b->anchors[idx - 1];
 		a->node = node;
 		a->text = xstrndup(s, len);
 		a->count = 1;
@@ -802,6 +806,9 @@ libyaml_error(struct builder *b, const yaml_parser_t *p)
 		unsigned long line, col;
 
 		err_pos_of(b->text, b->len, p->problem_offset, &line, &col);
+		/* libyaml's own columns do not count a BOM; neither do we. */
+		if (line == 1 && b->len >= 3 && memcmp(b->text, "\xef\xbb\xbf", 3) == 0 && col > 3)
+			col -= 3;
 		if (p->problem_value != -1)
 			err_set(b->e, ERR_PARSE, "%s (#%X)", msg, (unsigned)p->problem_value);
 		else
