@@ -36,21 +36,29 @@ fail_at(struct err *e, int code, const char *text, size_t len, size_t off, size_
 	return -code;
 }
 
-/* Blank a trailing comma before a closing bracket at position i. */
+static size_t
+skip_space_back(const char *out, size_t i)
+{
+	while (i > 0 && (out[i - 1] == ' ' || out[i - 1] == '\t' || out[i - 1] == '\n' ||
+			 out[i - 1] == '\r'))
+		i--;
+	return i;
+}
+
+/* Blank a trailing comma before a closing bracket at position i, but only
+ * one that follows a value: "[,]" and "[1,,]" stay errors. */
 static void
 drop_trailing_comma(char *out, size_t i)
 {
-	while (i > 0) {
-		char c = out[i - 1];
+	size_t j;
 
-		if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-			i--;
-			continue;
-		}
-		if (c == ',')
-			out[i - 1] = ' ';
+	i = skip_space_back(out, i);
+	if (i == 0 || out[i - 1] != ',')
 		return;
-	}
+	j = skip_space_back(out, i - 1);
+	if (j == 0 || out[j - 1] == '[' || out[j - 1] == '{' || out[j - 1] == ',')
+		return;
+	out[i - 1] = ' ';
 }
 
 static int
@@ -242,6 +250,55 @@ dedupe(cJSON *obj)
 	free(v);
 }
 
+/*
+ * cJSON reports a key that does not start with '"' one byte past its first
+ * character ({a: 1} fails at ':'); point at the key itself instead.
+ */
+static int
+in_object(const char *out, size_t off)
+{
+	char *stack = NULL;
+	size_t i, n = 0, cap = 0;
+	int r;
+
+	for (i = 0; i < off; i++) {
+		if (out[i] == '"') {
+			for (i++; i < off && out[i] != '"'; i++)
+				if (out[i] == '\\')
+					i++;
+		} else if (out[i] == '{' || out[i] == '[') {
+			if (n == cap) {
+				cap = cap ? cap * 2 : 64;
+				stack = xrealloc(stack, cap);
+			}
+			stack[n++] = out[i];
+		} else if ((out[i] == '}' || out[i] == ']') && n > 0) {
+			n--;
+		}
+	}
+	r = n > 0 && stack[n - 1] == '{';
+	free(stack);
+	return r;
+}
+
+static size_t
+key_error_offset(const char *out, size_t off)
+{
+	size_t j;
+	char c;
+
+	if (off < 2)
+		return off;
+	c = out[off - 1];
+	if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '"' || c == '{' ||
+	    c == '[' || c == ',' || c == ':')
+		return off;
+	j = skip_space_back(out, off - 1);
+	if (j > 0 && (out[j - 1] == '{' || out[j - 1] == ',') && in_object(out, j))
+		return off - 1;
+	return off;
+}
+
 int
 jsonc_parse(const char *text, size_t len, const struct tree_limits *lim, cJSON **out,
 	    struct err *e)
@@ -280,6 +337,8 @@ jsonc_parse(const char *text, size_t len, const struct tree_limits *lim, cJSON *
 
 		/* Name what cJSON stopped at: a missing comma shows as the next
 		 * key's quote, a typo as its letter. */
+		off = key_error_offset(p.out, off);
+		c = off < len ? (unsigned char)p.out[off] : 0;
 		if (off >= len)
 			snprintf(what, sizeof(what), "unexpected end of input");
 		else if (c > 0x20 && c < 0x7f)
