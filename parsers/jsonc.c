@@ -79,6 +79,12 @@ prepass(struct prepass *p, const char *text, size_t len, size_t start,
 			size_t j = i + 1;
 
 			while (j < len && text[j] != '"' && text[j] != '\0') {
+				/* cJSON would cut the string at a \u0000, so "k\u0000"
+				 * would read as "k" where a client sees another key. */
+				if (text[j] == '\\' && j + 6 <= len &&
+				    memcmp(text + j + 1, "u0000", 5) == 0)
+					return fail_at(e, ERR_PARSE, text, len, j, start,
+						       "\\u0000 in a string is not supported");
 				if (text[j] == '\\' && j + 1 < len && text[j + 1] != '\0')
 					j++;
 				j++;

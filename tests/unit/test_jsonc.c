@@ -100,6 +100,10 @@ test_encoding(void)
 	      "CRLF counts as one line");
 	check("{\"a\": 1} // c\r\n", "{\"a\":1}", "line comment ended by CRLF");
 	check("{\r\"a\": x}", "error 4 2:6 invalid JSON: unexpected 'x'", "lone CR ends a line");
+	check("{\"k\\u0000\": 1}", "error 4 1:4 \\u0000 in a string is not supported",
+	      "\\u0000 refused (cJSON would cut the key short)");
+	check("[\"a\\\\u0000\"]", "[\"a\\\\u0000\"]", "an escaped backslash before u0000 is fine");
+	check("[\"\\u0001\"]", "[\"\\u0001\"]", "\\u0001 is fine");
 	check("{\"e\": \"caf\xc3\xa9 \\u00e9 \\ud83d\\ude00\"}",
 	      "{\"e\":\"caf\xc3\xa9 \xc3\xa9 \xf0\x9f\x98\x80\"}", "UTF-8 and escapes");
 	{
