@@ -21,6 +21,10 @@
  */
 #define TOML_DEPTH_CAP		1024u
 
+/* Tables with more members than this are indexed in the key map; smaller
+ * ones are searched in place (cheaper, and they are most tables). */
+#define TOML_SMALL_TABLE	8
+
 /* Longest key shown in an error message, in bytes. */
 #define TOML_SHOW_MAX		64
 
@@ -33,9 +37,11 @@ enum toml_node_flags {
 	TF_DOTTED = 1 << 1,	/* created by a dotted key */
 	TF_SEALED = 1 << 2,	/* inline table or array value: immutable */
 	TF_AOT = 1 << 3,	/* array created by [[header]] */
+	TF_INDEXED = 1 << 4,	/* members are in the key map */
 };
+#define TF_COUNT_SHIFT	8	/* members so far, up to TOML_SMALL_TABLE + 1 */
 
-/* Every object member, findable by (parent, key) in constant time. */
+/* Members of large tables, findable by (parent, key) in constant time. */
 struct toml_slot {
 	const cJSON *parent;
 	cJSON *item;
@@ -66,6 +72,7 @@ struct toml_parser {
 	cJSON *root;
 	cJSON *cur;			/* table the next key/value pairs go into */
 	unsigned cur_depth;
+	char cur_name[TOML_SHOW_MAX * 4];	/* its header, for messages */
 	struct toml_keymap map;
 	struct toml_key key;
 	struct buf str;			/* scratch: decoded strings, numbers */
@@ -207,6 +214,16 @@ show_path(const struct toml_key *k, size_t upto, char *out, size_t n)
 	return out;
 }
 
+/* " in table [x]" when table is the current [x] section, for messages. */
+static const char *
+show_where(const struct toml_parser *p, const cJSON *table, char *out, size_t n)
+{
+	if (table != p->cur || table == p->root)
+		return "";
+	snprintf(out, n, " in table [%s]", p->cur_name);
+	return out;
+}
+
 /* ---- limits ---- */
 
 static int
@@ -253,8 +270,14 @@ keymap_get(const struct toml_keymap *m, const cJSON *parent, const char *key)
 	uint64_t h;
 	size_t i;
 
-	if (m->cap == 0)
+	if (!(parent->valueint & TF_INDEXED)) {
+		const cJSON *c;
+
+		for (c = parent->child; c; c = c->next)
+			if (strcmp(c->string, key) == 0)
+				return (cJSON *)c;
 		return NULL;
+	}
 	h = keymap_hash(m, parent, key);
 	for (i = h & (m->cap - 1); m->slots[i].item; i = (i + 1) & (m->cap - 1)) {
 		const struct toml_slot *s = &m->slots[i];
@@ -311,13 +334,28 @@ node_new(int type)
 	return n;
 }
 
-/* Add item to table under key (copied) and index it. */
+/* Add item to table under key (copied); index the table once it grows. */
 static void
 table_add(struct toml_parser *p, cJSON *table, const char *key, cJSON *item)
 {
+	int n;
+
 	if (!cJSON_AddItemToObject(table, key, item))
 		abort();
-	keymap_put(&p->map, table, item);
+	if (table->valueint & TF_INDEXED) {
+		keymap_put(&p->map, table, item);
+		return;
+	}
+	n = (table->valueint >> TF_COUNT_SHIFT) + 1;
+	table->valueint = (table->valueint & ((1 << TF_COUNT_SHIFT) - 1)) |
+			  (n << TF_COUNT_SHIFT);
+	if (n > TOML_SMALL_TABLE) {
+		cJSON *c;
+
+		table->valueint |= TF_INDEXED;
+		for (c = table->child; c; c = c->next)
+			keymap_put(&p->map, table, c);
+	}
 }
 
 static int
@@ -454,7 +492,11 @@ add_utf8(struct buf *b, uint32_t cp)
 {
 	char u[4];
 
-	/* The tree holds C strings: U+0000 is stored as U+FFFD, never cut. */
+	/*
+	 * The tree holds C strings, so U+0000 (only an escape can make one:
+	 * check_text() refuses a raw NUL) is stored as U+FFFD rather than
+	 * silently cutting the string short.
+	 */
 	if (cp == 0)
 		cp = 0xfffd;
 	if (cp < 0x80) {
@@ -633,9 +675,6 @@ parse_string(struct toml_parser *p, int multiline_ok)
 	}
 }
 
-/* U+0000 from the text itself cannot occur (check_text); only escapes make
- * it, and add_utf8() maps those. The decoded string is safe as a C string. */
-
 /* ---- keys ---- */
 
 static void
@@ -695,7 +734,9 @@ parse_key(struct toml_parser *p)
 		k->part[k->n] = part;
 		k->off[k->n] = off;
 		k->n++;
-		if (k->n > p->max_depth)
+		/* n parts make n - 1 tables: fail fast on absurd keys (the
+		 * exact check, from the current table, comes later). */
+		if (k->n - 1 > p->max_depth)
 			return fail(p, ERR_LIMIT, off, "key nested too deep (limit %u)",
 				    p->max_depth);
 		skip_ws(p);
@@ -1072,7 +1113,7 @@ parse_inline_table(struct toml_parser *p, unsigned depth, cJSON **out)
 		}
 	}
 	p->pos++;
-	tbl->valueint = TF_SEALED;
+	tbl->valueint |= TF_SEALED;
 	*out = tbl;
 	return 0;
 out:
@@ -1147,7 +1188,7 @@ parse_value(struct toml_parser *p, unsigned depth, cJSON **out)
 static int
 parse_keyval(struct toml_parser *p, cJSON *table, unsigned depth)
 {
-	char found[32], name[TOML_SHOW_MAX * 2];
+	char found[32], name[TOML_SHOW_MAX * 2], where[TOML_SHOW_MAX * 5];
 	struct toml_key *k = &p->key;
 	cJSON *t = table, *child, *v = NULL;
 	char *last;
@@ -1171,18 +1212,24 @@ parse_keyval(struct toml_parser *p, cJSON *table, unsigned depth)
 			child->valueint = TF_DOTTED;
 			table_add(p, t, k->part[i], child);
 		} else if (!is_table(child)) {
-			return fail(p, ERR_PARSE, k->off[i], "key '%s' is already %s, not a table",
+			return fail(p, ERR_PARSE, k->off[i], "key '%s'%s is already %s, not a table",
 				    show_path(k, i + 1, name, sizeof(name)),
+				    show_where(p, table, where, sizeof(where)),
 				    is_aot(child) ? "an array of tables" :
 				    cJSON_IsArray(child) ? "an array" : "a value");
 		} else if (child->valueint & TF_SEALED) {
 			return fail(p, ERR_PARSE, k->off[i],
-				    "cannot add keys to inline table '%s'",
-				    show_path(k, i + 1, name, sizeof(name)));
+				    "cannot add keys to inline table '%s'%s",
+				    show_path(k, i + 1, name, sizeof(name)),
+				    show_where(p, table, where, sizeof(where)));
 		} else if (child->valueint & TF_EXPLICIT) {
+			/* Only reachable from a [section] (inline tables hold no
+			 * header-defined tables): name the table in full. */
 			return fail(p, ERR_PARSE, k->off[i],
-				    "cannot add keys to table [%s] with dotted keys "
-				    "outside its own section", show_path(k, i + 1, name, sizeof(name)));
+				    "cannot add keys to table [%s%s%s] with dotted keys "
+				    "outside its own section",
+				    table == p->root ? "" : p->cur_name, table == p->root ? "" : ".",
+				    show_path(k, i + 1, name, sizeof(name)));
 		}
 		if ((r = check_depth(p, ++depth, k->off[i])) < 0)
 			return r;
@@ -1190,8 +1237,9 @@ parse_keyval(struct toml_parser *p, cJSON *table, unsigned depth)
 	}
 	last_off = k->off[k->n - 1];
 	if (keymap_get(&p->map, t, k->part[k->n - 1]) != NULL)
-		return fail(p, ERR_PARSE, last_off, "duplicate key '%s'",
-			    show_path(k, k->n, name, sizeof(name)));
+		return fail(p, ERR_PARSE, last_off, "duplicate key '%s'%s",
+			    show_path(k, k->n, name, sizeof(name)),
+			    show_where(p, table, where, sizeof(where)));
 	/* The key buffer is reused by inline tables inside the value. */
 	last = k->part[--k->n];
 	key_clear(k);
@@ -1280,6 +1328,7 @@ parse_header(struct toml_parser *p)
 		}
 		t = child;
 	}
+	show_path(k, k->n, p->cur_name, sizeof(p->cur_name));
 	key_clear(k);
 	p->cur = t;
 	p->cur_depth = depth;
