@@ -10,6 +10,12 @@ PKGS       := libcurl libcjson yaml-0.1 libgit2 sqlite3
 PKG_CFLAGS  = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS    = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
 WARN     := -Wall -Wextra -Wpedantic -Werror -Wshadow -Wstrict-prototypes \
             -Wmissing-prototypes -Wformat=2 -Wwrite-strings -Wvla
 CFLAGS   ?= -O2 -g
@@ -49,12 +55,6 @@ help:
 deps:
 	@./scripts/deps.sh
 
-ifeq ($(V),1)
-Q :=
-else
-Q := @
-endif
-
 $(O)/%.o: %.c | deps
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
@@ -62,23 +62,26 @@ $(O)/%.o: %.c | deps
 
 $(O)/librunlayer.a: $(LIB_OBJS)
 	@rm -f $@
-	$(AR) rcs $@ $^
+	$(Q)$(AR) rcs $@ $^
 
 $(BIN): $(CLI_OBJS) $(O)/librunlayer.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJS) $(O)/librunlayer.a $(LIBS)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJS) $(O)/librunlayer.a $(LIBS)
 
 $(O)/aiwatch: $(BIN)
-	ln -sf runlayer $@
+	$(Q)ln -sf runlayer $@
 
 # Unit tests: one binary per module, TAP output, linked with the library.
 $(O)/tests/%: tests/unit/%.c tests/unit/tap.h $(O)/librunlayer.a | deps
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -o $@ $< $(O)/librunlayer.a $(LIBS) $(ALL_LDFLAGS)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -o $@ $< $(O)/librunlayer.a $(LIBS) $(ALL_LDFLAGS)
 
 # Fuzz targets replayed over their corpus without libFuzzer.
 $(O)/tests/replay_%: tests/fuzz/%.c tests/fuzz/replay.c $(O)/librunlayer.a | deps
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -o $@ $< tests/fuzz/replay.c \
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -o $@ $< tests/fuzz/replay.c \
 		$(O)/librunlayer.a $(LIBS) $(ALL_LDFLAGS)
 
 run: all
