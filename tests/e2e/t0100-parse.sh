@@ -10,6 +10,10 @@ set -u
 
 : "${RUNLAYER:?set RUNLAYER to the absolute path of the runlayer binary}"
 data=$(cd "$(dirname "$0")" && pwd)/data/parse
+if [ ! -x "$RUNLAYER" ]; then
+	echo "Bail out! $RUNLAYER is not an executable"
+	exit 1
+fi
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/t0100-parse.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
@@ -93,9 +97,12 @@ expect_err() {
 	fi
 }
 
-# Under ten seconds, whatever the machine; the time is printed to compare.
+# Refused (exit 65) in under ten seconds, whatever the machine; the time is
+# printed to compare.
 expect_fast() {
-	if [ "$ms" -lt 10000 ]; then
+	if [ "$rc" -ne 65 ]; then
+		fail "$1 fails fast (exit $rc, want 65)"
+	elif [ "$ms" -lt 10000 ]; then
 		pass "$1 fails fast ($ms ms)"
 	else
 		fail "$1 fails fast ($ms ms, limit 10000)"
