@@ -870,6 +870,20 @@ done:
 	return 0;
 }
 
+/* cJSON_CreateNumber() converts to int, undefined for NaN: set it here. */
+static cJSON *
+new_float(double d)
+{
+	cJSON *v = cJSON_CreateNumber(0);
+
+	if (v == NULL)
+		abort();
+	v->valuedouble = d;
+	v->valueint = isnan(d) ? 0 : d >= 2147483647.0 ? 2147483647 :
+		      d <= -2147483648.0 ? (-2147483647 - 1) : (int)d;
+	return v;
+}
+
 /*
  * Digits with single underscores between them (TOML's rule for every part
  * of a number) from *i in tok; appends the digits to b. Returns the count
@@ -916,7 +930,6 @@ parse_number(struct toml_parser *p, cJSON **out)
 	int neg = 0, is_float = 0, c;
 	char text[32];
 	long n;
-	cJSON *v;
 
 	while (p->pos < p->len && (is_bare(p->text[p->pos]) || p->text[p->pos] == '.' ||
 				   p->text[p->pos] == '+'))
@@ -928,12 +941,7 @@ parse_number(struct toml_parser *p, cJSON **out)
 		i = 1;
 	}
 	if (len - i == 3 && (memcmp(tok + i, "inf", 3) == 0 || memcmp(tok + i, "nan", 3) == 0)) {
-		double d = tok[i] == 'i' ? (neg ? -HUGE_VAL : HUGE_VAL) : NAN;
-
-		v = cJSON_CreateNumber(d);
-		if (v == NULL)
-			abort();
-		*out = v;
+		*out = new_float(tok[i] == 'i' ? (neg ? -HUGE_VAL : HUGE_VAL) : NAN);
 		return 0;
 	}
 	if (len - i >= 2 && tok[i] == '0' && (tok[i + 1] == 'x' || tok[i + 1] == 'o' ||
@@ -1002,10 +1010,7 @@ parse_number(struct toml_parser *p, cJSON **out)
 			return bad_number(p, s, len, "not a float");
 		if (!isfinite(d))
 			return bad_number(p, s, len, "float out of range");
-		v = cJSON_CreateNumber(d);
-		if (v == NULL)
-			abort();
-		*out = v;
+		*out = new_float(d);
 		return 0;
 	}
 	{

@@ -201,7 +201,8 @@ test_values(void)
 	ok(v->valuedouble == 0 && signbit(v->valuedouble), "-0.0 keeps its sign");
 	ok(get(t, "f3", NULL)->valuedouble == 1000.5e10, "underscores in float parts");
 	ok(isinf(get(t, "f4", NULL)->valuedouble) && get(t, "f4", NULL)->valuedouble < 0, "-inf");
-	ok(isnan(get(t, "f5", NULL)->valuedouble), "+nan");
+	ok(isnan(get(t, "f5", NULL)->valuedouble) && get(t, "f5", NULL)->valueint == 0, "+nan");
+	ok(get(t, "f4", NULL)->valueint == -2147483647 - 1, "-inf valueint saturates");
 	v = get(t, "odt", NULL);
 	ok(cJSON_IsString(v) && (v->type & TREE_DATETIME), "offset date-time flag");
 	is_str(v->valuestring, "1979-05-27T07:32:00.999Z", "space and z normalised to T and Z");
