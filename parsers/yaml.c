@@ -392,13 +392,13 @@ count_nodes(struct builder *b, size_t n, const yaml_mark_t *m, int alias)
 	size_t max = b->lim->max_nodes;
 
 	if (alias) {
-		size_t floor = YAML_ALIAS_FLOOR;
+		size_t lowest = YAML_ALIAS_FLOOR;
 		size_t written = b->nodes - b->alias_nodes;
 		size_t allowed = written > SIZE_MAX / YAML_ALIAS_RATIO ? SIZE_MAX :
 				 written * YAML_ALIAS_RATIO;
 
-		if (allowed < floor)
-			allowed = floor;
+		if (allowed < lowest)
+			allowed = lowest;
 		if (n > allowed || b->alias_nodes > allowed - n ||
 		    (max && (n > max || b->nodes > max - n)))
 			return fail_at(b, ERR_LIMIT, m, "too many nodes (alias expansion?)");
