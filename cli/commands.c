@@ -16,6 +16,7 @@
 const struct command commands[] = {
 	{ "debug", cmd_debug, "developer tools: parse a config file and print its tree", 0 },
 	{ "help", cmd_help, "show help for a command", 0 },
+	{ "scan", cmd_scan, "find every MCP server configured on this machine", 0 },
 	{ "version", cmd_version, "print the version", 0 },
 };
 const unsigned n_commands = sizeof(commands) / sizeof(commands[0]);

@@ -33,6 +33,7 @@ int subcommand_run(const char *parent, const struct subcommand *subs, int argc, 
 
 int cmd_debug(int argc, char **argv);
 int cmd_help(int argc, char **argv);
+int cmd_scan(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 
 #endif

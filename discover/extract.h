@@ -21,7 +21,8 @@ const cJSON *extract_container(const struct client_def *def, const cJSON *tree, 
  * ${PLUGIN_ROOT}, ${CURSOR_PLUGIN_ROOT}, ${extensionPath} and ${__dirname}
  * in command and args (as the clients do). Entries that are not objects, or
  * that the client itself ignores (Goose builtins), are skipped and counted
- * in *skipped. config_hash is computed from the configured values; env,
+ * in *skipped. config_hash is computed from the configured values (plugin
+ * variables unexpanded, so a plugin hashes alike on every machine); env,
  * header, arg and URL secrets are then redacted in place.
  */
 void extract_servers(const struct client_def *def, const cJSON *container, int is_list,

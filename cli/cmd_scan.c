@@ -1,0 +1,241 @@
+/* `runlayer scan`: discover every MCP server configured on this machine
+ * (or a mounted home), print the payload (--dry-run) or a summary. */
+#include <errno.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/commands.h"
+#include "cli/exit.h"
+#include "cli/opt.h"
+#include "cli/out.h"
+#include "discover/catalog.h"
+#include "discover/device.h"
+#include "discover/paths.h"
+#include "discover/scan.h"
+#include "net/payload.h"
+#include "parsers/tree.h"
+#include "util/file.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
+
+static const struct cmd_help scan_help = {
+	"scan", "[--dry-run] [--no-projects] [--project-depth N] [--project-timeout S] "
+		"[--home DIR] [--root DIR] [--os OS] [options]",
+	"Find every MCP server configured for every AI client on this machine.",
+	"Reads the global, managed and project configuration files of every client\n"
+	"in the catalog (see 'runlayer clients'), the projects those clients list, and\n"
+	"a bounded crawl of the home directory. Secrets in env, headers, args and URLs\n"
+	"are redacted before anything is printed. --dry-run prints the exact payload\n"
+	"the backend would receive, and changes nothing on disk."
+};
+
+/* Environment fallback for a numeric option, clamped like the flag. */
+static long
+env_long(const char *name, long def, long min, long max)
+{
+	const char *v = getenv(name);
+	char *end;
+	long n;
+
+	if (v == NULL || *v == '\0')
+		return def;
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno || *end) {
+		out_warn("ignoring %s='%s': not a whole number", name, v);
+		return def;
+	}
+	return n < min ? min : n > max ? max : n;
+}
+
+static char *
+default_home(void)
+{
+	const char *h = getenv("HOME");
+	struct passwd *pw;
+
+	if (h && h[0] == '/')
+		return xstrdup(h);
+	pw = getpwuid(getuid());
+	if (pw && pw->pw_dir)
+		return xstrdup(pw->pw_dir);
+	return NULL;
+}
+
+static char *
+strip_slash(const char *p)
+{
+	size_t l = strlen(p);
+
+	while (l > 1 && p[l - 1] == '/')
+		l--;
+	return xstrndup(p, l);
+}
+
+static void
+print_summary(const struct scan_result *r, const struct device_info *dev)
+{
+	size_t n, m, g, p, pl, i, errors = 0;
+
+	scan_result_counts(r, &n, &m, &g, &p, &pl);
+	for (i = 0; i < r->n_issues; i++)
+		errors += r->issues[i].is_error;
+	if (g_opts.verbose) {
+		printf("  Device ID: %.8s...\n", dev->device_id);
+		printf("  Hostname: %s\n", dev->hostname ? dev->hostname : "");
+		printf("  OS: %s %s\n", dev->os ? dev->os : "", dev->os_version ? dev->os_version : "");
+		for (i = 0; i < r->n_configs; i++)
+			if (r->configs[i].n_servers)
+				printf("  %s [%s]: %zu servers\n", r->configs[i].client,
+				       config_scope_name(r->configs[i].scope), r->configs[i].n_servers);
+	}
+	if (n == 0) {
+		printf("%sNo MCP servers, skills, or plugins found.%s\n", out_color(stdout, OUT_YELLOW),
+		       out_color(stdout, OUT_RESET));
+	} else {
+		printf("Found %zu servers in %zu configs (%zu global, %zu project)", n, m, g, p);
+		if (pl)
+			printf(", %zu plugins", pl);
+		printf("\n");
+	}
+	if (errors)
+		printf("%s%s %zu config file%s could not be parsed (see warnings above)%s\n",
+		       out_color(stdout, OUT_YELLOW), out_sym_warn(), errors, errors == 1 ? "" : "s",
+		       out_color(stdout, OUT_RESET));
+	if (r->crawl_timed_out)
+		printf("%s%s the project crawl hit its time limit; results are partial%s\n",
+		       out_color(stdout, OUT_YELLOW), out_sym_warn(), out_color(stdout, OUT_RESET));
+	printf("Nothing submitted: no backend host is configured (local-only scan).\n");
+}
+
+static void
+report_issues(const struct scan_result *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n_issues; i++) {
+		const struct scan_issue *is = &r->issues[i];
+
+		if (is->is_error) {
+			if (is->line)
+				out_warn("%s:%lu:%lu: %s, skipping", is->path, is->line,
+					 is->col ? is->col : 1, is->message);
+			else
+				out_warn("%s: %s, skipping", is->path ? is->path : "?", is->message);
+		} else if (g_opts.verbose && !g_opts.quiet) {
+			fprintf(stderr, "  skipped %s: %s\n", is->path ? is->path : "?", is->message);
+		}
+	}
+	if (g_opts.verbose && !g_opts.quiet)
+		fprintf(stderr, "  crawl: %lu directories, %lu files seen; skipped %lu excluded, "
+			"%lu unreadable, %lu symlinks\n", r->dirs_visited, r->files_seen,
+			r->skipped_excluded, r->skipped_permission, r->skipped_symlink);
+}
+
+int
+cmd_scan(int argc, char **argv)
+{
+	int dry_run = 0, no_projects = 0;
+	long depth = -1, timeout = -1, threads = 0;
+	const char *home = NULL, *root = NULL, *os = NULL, *device_id = NULL, *username = NULL;
+	const char *org_device_id = NULL, *secret = NULL, *host = NULL, *org_key = NULL,
+		   *ca_bundle = NULL;
+	const struct opt opts[] = {
+		{ OPT_FLAG, 'n', "dry-run", &dry_run, NULL, "print the payload, submit and store nothing", 0, 0, NULL, 0, 0 },
+		{ OPT_FLAG, 0, "no-projects", &no_projects, NULL, "skip the crawl of the home for project configs", 0, 0, NULL, 0, 0 },
+		{ OPT_INT, 0, "project-depth", &depth, "N", "crawl depth (RUNLAYER_PROJECT_DEPTH, default 7)", 1, 20, NULL, 0, OPT_CLAMP },
+		{ OPT_INT, 0, "project-timeout", &timeout, "S", "crawl time limit in seconds (RUNLAYER_PROJECT_TIMEOUT, default 60)", 1, 300, NULL, 0, OPT_CLAMP },
+		{ OPT_STRING, 0, "home", &home, "DIR", "scan this home directory instead of $HOME", 0, 0, NULL, 0, 0 },
+		{ OPT_STRING, 0, "root", &root, "DIR", "look up system paths (/etc, /Library, ProgramData) under DIR", 0, 0, NULL, 0, 0 },
+		{ OPT_CHOICE, 0, "os", &os, "OS", "catalog paths of this OS: darwin, windows or linux", 0, 0, "darwin|windows|linux", 0, 0 },
+		{ OPT_STRING, 0, "device-id", &device_id, "ID", "device id to report (wins over RUNLAYER_DEVICE_ID)", 0, 0, NULL, 0, 0 },
+		{ OPT_STRING, 0, "org-device-id", &org_device_id, "ID", "MDM asset tag to report", 0, 0, NULL, 0, 0 },
+		{ OPT_STRING, 0, "username", &username, "USER", "user name to report (RUNLAYER_USERNAME)", 0, 0, NULL, 0, 0 },
+		{ OPT_STRING, 's', "secret", &secret, "KEY", "API key (RUNLAYER_API_KEY)", 0, 0, NULL, 0, 0 },
+		{ OPT_STRING, 'H', "host", &host, "URL", "backend URL (RUNLAYER_HOST)", 0, 0, NULL, 0, 0 },
+		{ OPT_STRING, 0, "org-api-key", &org_key, "NAME", "named org API key from config.yaml", 0, 0, NULL, 0, 0 },
+		{ OPT_STRING, 0, "ca-bundle", &ca_bundle, "PATH", "extra CA bundle for TLS", 0, 0, NULL, 0, 0 },
+		{ OPT_INT, 0, "threads", &threads, "N", "crawl threads (0 = automatic)", 0, 64, NULL, 0, OPT_HIDDEN },
+		OPT_COMMON, OPT_COMMON_JSON,
+		{ OPT_END, 0, NULL, NULL, NULL, NULL, 0, 0, NULL, 0, 0 }
+	};
+	struct scan_opts so;
+	struct scan_result r;
+	struct device_opts dopts;
+	struct device_info dev;
+	struct err e = ERR_INIT;
+	char **args, *home_dir = NULL, *state_dir = NULL;
+	int nargs, rc = EXIT_OK;
+
+	if (opt_parse(opts, &scan_help, argc, argv, &args, &nargs) < 0)
+		return EXIT_USAGE;
+	free(args);
+	if (g_opts.help) {
+		opt_usage(stdout, &scan_help, opts);
+		return EXIT_OK;
+	}
+	if (nargs)
+		return opt_usage_error(&scan_help, "unexpected argument");
+	(void)secret; (void)host; (void)org_key; (void)ca_bundle;
+
+	memset(&so, 0, sizeof(so));
+	memset(&r, 0, sizeof(r));
+	memset(&dev, 0, sizeof(dev));
+	home_dir = home ? strip_slash(home) : default_home();
+	if (home_dir == NULL) {
+		out_error("cannot find the home directory: set HOME or pass --home");
+		return EXIT_FAIL;
+	}
+	so.home = home_dir;
+	so.root = root ? root : "";
+	so.os = os ? paths_os_from_name(os) : paths_host_os();
+	so.live = home == NULL && root == NULL && os == NULL;
+	so.no_projects = no_projects;
+	so.project_depth = (unsigned)(depth > 0 ? depth : env_long("RUNLAYER_PROJECT_DEPTH", 7, 1, 20));
+	so.project_timeout = (double)(timeout > 0 ? timeout :
+				      env_long("RUNLAYER_PROJECT_TIMEOUT", 60, 1, 300));
+	so.threads = (unsigned)threads;
+
+	if (!g_opts.quiet && !dry_run)
+		printf("Scanning MCP client configurations...\n");
+	if (scan_run(&so, &r, &e) < 0) {
+		out_error_err(&e, "cannot scan");
+		rc = EXIT_FAIL;
+		goto out;
+	}
+
+	memset(&dopts, 0, sizeof(dopts));
+	state_dir = path_join(home_dir, ".runlayer");
+	dopts.device_id = device_id;
+	dopts.username = username;
+	dopts.state_dir = state_dir;
+	dopts.root = so.root;
+	dopts.os = os;
+	dopts.no_write = dry_run;
+	if (device_identify(&dopts, &dev, &e) < 0) {
+		out_error_err(&e, "cannot identify this device");
+		rc = EXIT_FAIL;
+		goto out;
+	}
+	report_issues(&r);
+	if (dry_run) {
+		struct payload_opts po = { org_device_id, RUNLAYER_VERSION };
+		cJSON *payload = payload_build(&dev, &r, &po);
+		char *text = tree_print(payload, 1, 0);
+
+		printf("%s\n", text);
+		free(text);
+		cJSON_Delete(payload);
+	} else if (!g_opts.quiet) {
+		print_summary(&r, &dev);
+	}
+out:
+	device_info_release(&dev);
+	scan_result_release(&r);
+	free(home_dir);
+	free(state_dir);
+	return rc;
+}

@@ -1,0 +1,563 @@
+/* Discovery orchestration: globals per catalog entry, per-project sections,
+ * project lists kept by clients, the home crawl, and approval/trust state. */
+#include "discover/scan.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "discover/catalog.h"
+#include "discover/extract.h"
+#include "discover/paths.h"
+#include "discover/plugins.h"
+#include "discover/walk.h"
+#include "parsers/tree.h"
+#include "util/buf.h"
+#include "util/file.h"
+#include "util/strset.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
+
+/* Bound on project directories taken from client lists. */
+#define SCAN_MAX_PROJECTS 20000
+
+struct scan_ctx {
+	const struct scan_opts *o;
+	struct scan_result *r;
+	struct path_ctx pc;
+	struct strset done;		/* "client:realpath" of files already read */
+	struct strset global_files;	/* realpaths of global configs */
+	struct path_list projects;	/* project dirs listed by clients */
+	cJSON *claude_json;		/* ~/.claude.json, for approvals */
+	cJSON *claude_settings;		/* ~/.claude/settings.json */
+	cJSON *codex_config;		/* ~/.codex/config.toml, for trust */
+	cJSON *gemini_trust;		/* ~/.gemini/trustedFolders.json */
+};
+
+static char *
+resolved(const char *path)
+{
+	char buf[PATH_MAX];
+
+	if (realpath(path, buf) == NULL)
+		return xstrdup(path);
+	return xstrdup(buf);
+}
+
+static cJSON *
+load_quiet(const char *path, enum tree_format fmt)
+{
+	struct err e = ERR_INIT;
+	cJSON *t = NULL;
+
+	if (tree_parse_file(path, fmt, NULL, &t, &e) < 0)
+		return NULL;
+	return t;
+}
+
+/* Claude Code's name normalisation for approval lists. */
+static char *
+claude_norm(const char *name)
+{
+	char *s = xstrdup(name), *p;
+
+	for (p = s; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || *p == '_' || *p == '-'))
+			*p = '_';
+	return s;
+}
+
+static int
+list_has(const cJSON *obj, const char *key, const char *norm)
+{
+	const cJSON *arr = cJSON_IsObject(obj) ? cJSON_GetObjectItemCaseSensitive(obj, key) : NULL;
+	const cJSON *c;
+
+	if (!cJSON_IsArray(arr))
+		return 0;
+	cJSON_ArrayForEach(c, arr) {
+		if (cJSON_IsString(c)) {
+			char *n = claude_norm(c->valuestring);
+			int eq = strcmp(n, norm) == 0;
+
+			free(n);
+			if (eq)
+				return 1;
+		}
+	}
+	return 0;
+}
+
+static int
+flag_true(const cJSON *obj, const char *key)
+{
+	return cJSON_IsObject(obj) && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(obj, key));
+}
+
+/* clients.md §1.2 ".mcp.json approval", in order. */
+static void
+claude_approvals(struct scan_ctx *x, struct mcp_config *cfg)
+{
+	const cJSON *projects = cJSON_GetObjectItemCaseSensitive(x->claude_json, "projects");
+	const cJSON *proj = cJSON_IsObject(projects) && cfg->project_path ?
+		cJSON_GetObjectItemCaseSensitive(projects, cfg->project_path) : NULL;
+	char *p;
+	cJSON *local = NULL, *shared = NULL;
+	int trusted = flag_true(proj, "hasTrustDialogAccepted");
+	size_t i;
+
+	p = path_join(cfg->project_path, ".claude/settings.local.json");
+	local = load_quiet(p, TREE_FMT_JSONC);
+	free(p);
+	p = path_join(cfg->project_path, ".claude/settings.json");
+	shared = load_quiet(p, TREE_FMT_JSONC);
+	free(p);
+	for (i = 0; i < cfg->n_servers; i++) {
+		struct mcp_server *s = &cfg->servers[i];
+		char *n = claude_norm(s->name);
+		const cJSON *srcs[] = { x->claude_settings, shared, local, proj };
+		size_t k;
+		int rejected = 0, user_ok, proj_ok;
+
+		for (k = 0; k < 4; k++)
+			if (list_has(srcs[k], "disabledMcpjsonServers", n))
+				rejected = 1;
+		user_ok = list_has(x->claude_settings, "enabledMcpjsonServers", n) ||
+			  flag_true(x->claude_settings, "enableAllProjectMcpServers") ||
+			  list_has(local, "enabledMcpjsonServers", n) ||
+			  flag_true(local, "enableAllProjectMcpServers") ||
+			  list_has(proj, "enabledMcpjsonServers", n) ||
+			  flag_true(proj, "enableAllProjectMcpServers");
+		proj_ok = list_has(shared, "enabledMcpjsonServers", n) ||
+			  flag_true(shared, "enableAllProjectMcpServers");
+		if (rejected)
+			s->approval = APPROVAL_REJECTED;
+		else if (user_ok || (trusted && proj_ok))
+			s->approval = APPROVAL_APPROVED;
+		else
+			s->approval = APPROVAL_PENDING;
+		free(n);
+	}
+	cJSON_Delete(local);
+	cJSON_Delete(shared);
+}
+
+/* Codex: trust of a project layer from [projects."<dir>"].trust_level. */
+static char *
+codex_trust(struct scan_ctx *x, const char *project)
+{
+	const cJSON *projects = cJSON_GetObjectItemCaseSensitive(x->codex_config, "projects");
+	const cJSON *p = cJSON_IsObject(projects) ?
+		cJSON_GetObjectItemCaseSensitive(projects, project) : NULL;
+	const cJSON *t = cJSON_IsObject(p) ? cJSON_GetObjectItemCaseSensitive(p, "trust_level") : NULL;
+
+	if (cJSON_IsString(t) && strcmp(t->valuestring, "trusted") == 0)
+		return xstrdup("trusted");
+	return xstrdup("untrusted");
+}
+
+/* Gemini: the longest matching rule of trustedFolders.json decides. */
+static char *
+gemini_trust(struct scan_ctx *x, const char *project)
+{
+	const cJSON *c;
+	size_t best = 0;
+	const char *verdict = NULL;
+
+	cJSON_ArrayForEach(c, x->gemini_trust) {
+		size_t l;
+
+		if (c->string == NULL || !cJSON_IsString(c))
+			continue;
+		l = strlen(c->string);
+		while (l > 1 && c->string[l - 1] == '/')
+			l--;
+		if (strncmp(project, c->string, l) != 0 ||
+		    (project[l] != '\0' && project[l] != '/'))
+			continue;
+		if (l >= best) {
+			best = l;
+			verdict = c->valuestring;
+		}
+	}
+	if (verdict && (strcmp(verdict, "TRUST_FOLDER") == 0 || strcmp(verdict, "TRUST_PARENT") == 0))
+		return xstrdup("trusted");
+	return xstrdup("untrusted");
+}
+
+static void
+add_issue_err(struct scan_ctx *x, const char *client, const struct err *e, int is_error)
+{
+	scan_result_add_issue(x->r, client, e->path[0] ? e->path : NULL, e->line, e->col,
+			      e->msg, is_error);
+}
+
+static void
+fill_meta(struct mcp_config *cfg, const char *client, const char *path, const struct stat *st,
+	  enum config_scope scope, const char *project)
+{
+	cfg->client = xstrdup(client);
+	cfg->config_path = xstrdup(path);
+	cfg->mtime = st->st_mtim;
+	cfg->scope = scope;
+	cfg->project_path = project ? xstrdup(project) : NULL;
+}
+
+/* Claude Code local scope: ~/.claude.json projects.<path>.mcpServers. */
+static void
+claude_project_sections(struct scan_ctx *x, const struct client_def *def, const cJSON *tree,
+			const char *path, const struct stat *st)
+{
+	const cJSON *projects = cJSON_GetObjectItemCaseSensitive(tree, "projects");
+	const cJSON *p;
+
+	if (!cJSON_IsObject(projects))
+		return;
+	cJSON_ArrayForEach(p, projects) {
+		const cJSON *servers = cJSON_IsObject(p) ?
+			cJSON_GetObjectItemCaseSensitive(p, "mcpServers") : NULL;
+		const cJSON *disabled = cJSON_IsObject(p) ?
+			cJSON_GetObjectItemCaseSensitive(p, "disabledMcpServers") : NULL;
+		struct mcp_config cfg;
+		size_t i;
+
+		if (p->string == NULL || p->string[0] == '\0')
+			continue;
+		if (x->projects.n < SCAN_MAX_PROJECTS)
+			path_list_add(&x->projects, xstrdup(p->string));
+		if (!cJSON_IsObject(servers) || servers->child == NULL)
+			continue;
+		memset(&cfg, 0, sizeof(cfg));
+		fill_meta(&cfg, def->id, path, st, SCOPE_PROJECT, p->string);
+		extract_servers(def, servers, 0, NULL, &cfg, NULL);
+		for (i = 0; i < cfg.n_servers; i++) {
+			const cJSON *c;
+
+			cJSON_ArrayForEach(c, disabled)
+				if (cJSON_IsString(c) && strcmp(c->valuestring, cfg.servers[i].name) == 0)
+					cfg.servers[i].disabled = 1;
+		}
+		scan_result_add_config(x->r, &cfg);
+	}
+}
+
+/* Project lists other clients keep. */
+static void
+collect_listed_projects(struct scan_ctx *x, const struct client_def *def, const cJSON *tree)
+{
+	if (def->dialect & DIA_CODEX_PROJECTS) {
+		const cJSON *projects = cJSON_GetObjectItemCaseSensitive(tree, "projects");
+		const cJSON *p;
+
+		cJSON_ArrayForEach(p, projects)
+			if (p->string && p->string[0] == '/' && x->projects.n < SCAN_MAX_PROJECTS)
+				path_list_add(&x->projects, xstrdup(p->string));
+	}
+}
+
+/*
+ * Read one file for one client. Missing files are silent; unreadable or
+ * broken ones become issues. Returns 1 when the file existed.
+ */
+static int
+process_file(struct scan_ctx *x, const struct client_def *def, const char *path,
+	     enum config_scope scope, const char *project, int managed)
+{
+	struct stat st;
+	struct err e = ERR_INIT;
+	cJSON *tree = NULL;
+	const cJSON *container;
+	struct mcp_config cfg;
+	char *real, *key;
+	int is_list = 0, r;
+
+	if (lstat(path, &st) < 0)
+		return 0;
+	real = resolved(path);
+	key = xasprintf("%s:%s", def->id, real);
+	if ((scope == SCOPE_PROJECT && strset_has(&x->global_files, real)) ||
+	    !strset_add(&x->done, key)) {
+		free(real);
+		free(key);
+		return 1;
+	}
+	if (scope == SCOPE_GLOBAL)
+		strset_add(&x->global_files, real);
+	free(key);
+	free(real);
+
+	r = tree_parse_file(path, TREE_FMT_UNKNOWN, NULL, &tree, &e);
+	if (r < 0) {
+		err_set_path(&e, path);
+		/* A symlink or FIFO where a config should be is reported, not read. */
+		add_issue_err(x, def->id, &e, r == -ERR_PARSE || r == -ERR_LIMIT);
+		return 1;
+	}
+	if (lstat(path, &st) < 0)
+		memset(&st, 0, sizeof(st));
+	if (scope == SCOPE_GLOBAL)
+		collect_listed_projects(x, def, tree);
+
+	container = extract_container(def, tree, &is_list);
+	if (container) {
+		memset(&cfg, 0, sizeof(cfg));
+		fill_meta(&cfg, def->id, path, &st, scope, project);
+		cfg.managed = managed;
+		extract_servers(def, container, is_list, NULL, &cfg, NULL);
+		if (scope == SCOPE_PROJECT) {
+			if (strcmp(def->id, "claude_code") == 0)
+				claude_approvals(x, &cfg);
+			else if (def->dialect & DIA_CODEX)
+				cfg.trust = codex_trust(x, project);
+			else if (def->dialect & DIA_GEMINI_TRUST)
+				cfg.trust = gemini_trust(x, project);
+		}
+		if (cfg.n_servers)
+			scan_result_add_config(x->r, &cfg);
+		else
+			mcp_config_release(&cfg);
+	}
+	/* Claude Code's local scope lives in the same file, after the user's. */
+	if (def->dialect & DIA_CLAUDE_PROJECTS && scope == SCOPE_GLOBAL)
+		claude_project_sections(x, def, tree, path, &st);
+	cJSON_Delete(tree);
+	return 1;
+}
+
+static int
+os_matches(unsigned mask, unsigned os)
+{
+	return (mask & os) != 0;
+}
+
+static void
+scan_globals(struct scan_ctx *x)
+{
+	size_t i;
+
+	for (i = 0; i < catalog_len; i++) {
+		const struct client_def *def = &catalog[i];
+		const struct cat_path *p;
+
+		if (def->shares)
+			continue;
+		for (p = def->globals; p->tmpl; p++) {
+			struct path_list l = { NULL, 0, 0 };
+			size_t k;
+
+			if (!os_matches(p->os, x->o->os))
+				continue;
+			if (paths_expand(&x->pc, p->tmpl, &l) < 0)
+				continue;
+			for (k = 0; k < l.n; k++)
+				process_file(x, def, l.v[k], SCOPE_GLOBAL, NULL,
+					     (p->flags & CAT_MANAGED) != 0);
+			path_list_release(&l);
+		}
+	}
+}
+
+/* Project root of a hit: strip the pattern's components from the path. */
+static char *
+project_root(const char *path, const char *pattern)
+{
+	size_t comps = 1, len = strlen(path);
+	const char *c;
+
+	for (c = pattern; *c; c++)
+		if (*c == '/')
+			comps++;
+	while (comps > 0 && len > 0) {
+		while (len > 0 && path[len - 1] != '/')
+			len--;
+		if (len > 0)
+			len--;
+		comps--;
+	}
+	return len ? xstrndup(path, len) : xstrdup("/");
+}
+
+struct proj_pattern {
+	const char *pattern;
+	const struct client_def *def;
+};
+
+static size_t
+collect_patterns(struct proj_pattern **out)
+{
+	size_t i, n = 0, cap = 64;
+	struct proj_pattern *v = xcalloc(cap, sizeof(*v));
+
+	for (i = 0; i < catalog_len; i++) {
+		const char *const *p;
+
+		for (p = catalog[i].projects; *p; p++) {
+			if (n == cap) {
+				cap *= 2;
+				v = xreallocarray(v, cap, sizeof(*v));
+			}
+			v[n].pattern = *p;
+			v[n].def = &catalog[i];
+			n++;
+		}
+	}
+	*out = v;
+	return n;
+}
+
+/* Each listed project and its ancestors (Claude reads .mcp.json upwards). */
+static void
+scan_listed_projects(struct scan_ctx *x, const struct proj_pattern *pats, size_t npats)
+{
+	size_t i, k;
+
+	for (i = 0; i < x->projects.n; i++) {
+		char *dir = xstrdup(x->projects.v[i]);
+		int first = 1;
+
+		for (;;) {
+			struct stat st;
+			char *slash;
+
+			if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode)) {
+				for (k = 0; k < npats; k++) {
+					char *f;
+
+					/* Ancestors count only for Claude's .mcp.json. */
+					if (!first && strcmp(pats[k].pattern, ".mcp.json") != 0)
+						continue;
+					f = path_join(dir, pats[k].pattern);
+					process_file(x, pats[k].def, f, SCOPE_PROJECT, dir, 0);
+					free(f);
+				}
+			}
+			first = 0;
+			slash = strrchr(dir, '/');
+			if (slash == NULL || slash == dir)
+				break;
+			*slash = '\0';
+		}
+		free(dir);
+	}
+}
+
+static int
+scan_crawl(struct scan_ctx *x, const struct proj_pattern *pats, size_t npats, struct err *e)
+{
+	struct walk_opts wo;
+	struct walk_result wr = WALK_RESULT_INIT;
+	const char **patterns = xcalloc(npats + 1, sizeof(*patterns));
+	size_t i;
+	int r;
+
+	for (i = 0; i < npats; i++)
+		patterns[i] = pats[i].pattern;
+	memset(&wo, 0, sizeof(wo));
+	wo.root = x->o->home;
+	wo.patterns = patterns;
+	wo.excludes = catalog_crawl_excludes;
+	wo.max_depth = x->o->project_depth;
+	wo.timeout = x->o->project_timeout;
+	wo.threads = x->o->threads;
+	r = walk_run(&wo, &wr, e);
+	if (r == 0) {
+		for (i = 0; i < wr.n_hits; i++) {
+			const struct proj_pattern *p = &pats[wr.hits[i].pattern];
+			char *root = project_root(wr.hits[i].path, p->pattern);
+
+			process_file(x, p->def, wr.hits[i].path, SCOPE_PROJECT, root, 0);
+			free(root);
+		}
+		x->r->dirs_visited = wr.dirs_visited;
+		x->r->files_seen = wr.files_seen;
+		x->r->skipped_permission = wr.skipped_permission;
+		x->r->skipped_symlink = wr.skipped_symlink;
+		x->r->skipped_excluded = wr.skipped_excluded;
+		x->r->crawl_timed_out = wr.timed_out;
+		x->r->crawl_truncated = wr.truncated;
+		for (i = 0; i < wr.n_problems; i++) {
+			char msg[256];
+
+			snprintf(msg, sizeof(msg), "cannot read directory: %s",
+				 strerror(wr.problems[i].sys_errno));
+			scan_result_add_issue(x->r, NULL, wr.problems[i].path, 0, 0, msg, 0);
+		}
+	}
+	walk_result_release(&wr);
+	free(patterns);
+	return r;
+}
+
+int
+scan_run(const struct scan_opts *o, struct scan_result *r, struct err *e)
+{
+	struct scan_ctx x;
+	struct timespec t0, t1;
+	struct proj_pattern *pats = NULL;
+	size_t npats;
+	struct stat st;
+	char *p;
+	int ret = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (stat(o->home, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		err_set_path(e, o->home);
+		return err_set(e, ERR_NOTFOUND, "home directory not found");
+	}
+	memset(&x, 0, sizeof(x));
+	x.o = o;
+	x.r = r;
+	x.pc.home = o->home;
+	x.pc.root = o->root ? o->root : "";
+	x.pc.os = o->os;
+	x.pc.live = o->live;
+
+	/* State other decisions depend on (approvals, trust). */
+	{
+		struct path_list l = { NULL, 0, 0 };
+
+		if (paths_expand(&x.pc, "{env:CLAUDE_CONFIG_DIR|~}/.claude.json", &l) == 0 && l.n)
+			x.claude_json = load_quiet(l.v[0], TREE_FMT_JSONC);
+		path_list_release(&l);
+		if (paths_expand(&x.pc, "{env:CLAUDE_CONFIG_DIR|~/.claude}/settings.json", &l) == 0 && l.n)
+			x.claude_settings = load_quiet(l.v[0], TREE_FMT_JSONC);
+		path_list_release(&l);
+		if (paths_expand(&x.pc, "{env:CODEX_HOME|~/.codex}/config.toml", &l) == 0 && l.n)
+			x.codex_config = load_quiet(l.v[0], TREE_FMT_TOML);
+		path_list_release(&l);
+		if (paths_expand(&x.pc, "{env:GEMINI_CLI_HOME|~}/.gemini/trustedFolders.json", &l) == 0 && l.n)
+			x.gemini_trust = load_quiet(l.v[0], TREE_FMT_JSONC);
+		path_list_release(&l);
+	}
+	(void)p;
+
+	scan_globals(&x);
+	plugins_scan(&x.pc, r);
+	npats = collect_patterns(&pats);
+	if (!o->no_projects) {
+		scan_listed_projects(&x, pats, npats);
+		ret = scan_crawl(&x, pats, npats, e);
+		if (ret < 0) {
+			/* A crawl that cannot start is an issue, not a failed scan. */
+			add_issue_err(&x, NULL, e, 0);
+			ret = 0;
+		}
+	}
+	free(pats);
+	path_list_release(&x.projects);
+	strset_release(&x.done);
+	strset_release(&x.global_files);
+	cJSON_Delete(x.claude_json);
+	cJSON_Delete(x.claude_settings);
+	cJSON_Delete(x.codex_config);
+	cJSON_Delete(x.gemini_trust);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	r->duration_ms = (long long)(t1.tv_sec - t0.tv_sec) * 1000 +
+			 (t1.tv_nsec - t0.tv_nsec) / 1000000;
+	return ret;
+}
