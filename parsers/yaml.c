@@ -2,7 +2,6 @@
  * core-schema scalars, bounded alias expansion, merge keys and last-wins keys. */
 #include "parsers/tree.h"
 
-#include <errno.h>
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
