@@ -96,7 +96,7 @@ tree_parse_file(const char *path, enum tree_format fmt, const struct tree_limits
 	*out = NULL;
 	if (fmt == TREE_FMT_UNKNOWN)
 		fmt = tree_format_from_name(path);
-	r = file_read(path, lim->max_bytes ? lim->max_bytes : (size_t)-1, 0, &b, NULL, e);
+	r = file_read(path, lim->max_bytes ? lim->max_bytes : (size_t)-1, FILE_FOLLOW, &b, NULL, e);
 	if (r == 0) {
 		r = tree_parse(b.data, b.len, fmt, lim, out, e);
 		if (r < 0)

@@ -74,7 +74,10 @@ int yaml_parse(const char *text, size_t len, const struct tree_limits *lim,
 	       cJSON **out, struct err *e);
 
 /* Read path safely (util/file.h rules, limit lim->max_bytes) and parse it;
- * fmt TREE_FMT_UNKNOWN guesses from the name. e->path is set on error. */
+ * fmt TREE_FMT_UNKNOWN guesses from the name. A symlink is followed (users
+ * keep configs in dotfile repositories) but the target must be a regular
+ * file: FIFOs and devices are refused without blocking. e->path is set on
+ * error. */
 int tree_parse_file(const char *path, enum tree_format fmt, const struct tree_limits *lim,
 		    cJSON **out, struct err *e);
 
