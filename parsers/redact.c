@@ -66,10 +66,30 @@ code_points(const char *s, size_t len)
 	return n;
 }
 
+/* A marker this module wrote: "<redacted>" or "<redacted:len=N>". */
+static int
+is_marker(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len == 10 && memcmp(s, "<redacted>", 10) == 0)
+		return 1;
+	if (len < 16 || memcmp(s, "<redacted:len=", 14) != 0 || s[len - 1] != '>')
+		return 0;
+	for (i = 14; i < len - 1; i++)
+		if (!(s[i] >= '0' && s[i] <= '9'))
+			return 0;
+	return 1;
+}
+
 static void
 add_redacted(struct buf *out, const char *s, size_t len)
 {
-	buf_addf(out, "<redacted:len=%zu>", code_points(s, len));
+	/* Passes run one after another; never count a marker as a secret. */
+	if (is_marker(s, len))
+		buf_add(out, s, len);
+	else
+		buf_addf(out, "<redacted:len=%zu>", code_points(s, len));
 }
 
 /* ---- references (contract §3.6 rule b, and the broader arg form) ---- */
@@ -520,6 +540,8 @@ implausible_authority(const char *s, size_t len)
 	colon = memchr(p, ':', len);
 	if (colon == NULL)
 		return 0;
+	if (colon == s)
+		return 1;	/* ":pw" is no host */
 	for (i = (size_t)(colon - p) + 1; i < len; i++)
 		if (!is_digit((unsigned char)p[i]))
 			return 1;
@@ -1080,14 +1102,106 @@ prev_ctx(const char *prev)
 	return word_ctx(prev + i, len - i);
 }
 
+#define QUOTED_KEY_MAX	128
+#define QUOTED_VALUE_MAX 4096
+
+/* Offset of the quote closing the string that starts after s[0] (backslash
+ * escapes honoured), or 0 when there is none within max bytes. */
+static size_t
+closing_quote(const char *s, size_t len, size_t max)
+{
+	size_t i;
+
+	for (i = 1; i < len && i <= max; i++) {
+		if (s[i] == '\\') {
+			i++;
+			continue;
+		}
+		if (s[i] == s[0])
+			return i;
+		if (s[i] == '\n')
+			return 0;
+	}
+	return 0;
+}
+
+/*
+ * Quoted key/value pairs anywhere in an argument, as in JSON or Python
+ * literals passed on the command line: {"apiKey": "…"}, {'token': …}.
+ * The value of a secret key is redacted, quotes kept.
+ */
+static void
+redact_quoted_pairs(struct buf *out, const char *s, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		size_t k, j, m;
+		enum name_kind kind;
+
+		if (!(s[i] == '"' || s[i] == '\'')) {
+			buf_addc(out, s[i++]);
+			continue;
+		}
+		k = closing_quote(s + i, len - i, QUOTED_KEY_MAX);
+		if (k < 2 || (kind = name_kind(s + i + 1, k - 1)) == NAME_PLAIN) {
+			buf_addc(out, s[i++]);
+			continue;
+		}
+		j = i + k + 1;
+		while (j < len && is_space((unsigned char)s[j]))
+			j++;
+		if (j >= len || (s[j] != ':' && s[j] != '=')) {
+			buf_addc(out, s[i++]);
+			continue;
+		}
+		j++;
+		while (j < len && is_space((unsigned char)s[j]))
+			j++;
+		if (j < len && (s[j] == '"' || s[j] == '\'')) {
+			m = closing_quote(s + j, len - j, QUOTED_VALUE_MAX);
+			if (m == 0) {
+				buf_addc(out, s[i++]);
+				continue;
+			}
+			j++;
+			m += j - 1;
+		} else {
+			m = j;
+			while (m < len && !is_space((unsigned char)s[m]) && s[m] != ',' && s[m] != '}' &&
+			       s[m] != ']')
+				m++;
+		}
+		/* s[j..m) is the value; JSON literals are no secrets. */
+		if (m == j || (kind == NAME_MAYBE && !looks_like_credential(s + j, m - j)) ||
+		    (s[j - 1] != '"' && s[j - 1] != '\'' &&
+		     ((m - j == 4 && (memcmp(s + j, "null", 4) == 0 || memcmp(s + j, "true", 4) == 0)) ||
+		      (m - j == 5 && memcmp(s + j, "false", 5) == 0)))) {
+			buf_addc(out, s[i++]);
+			continue;
+		}
+		buf_add(out, s + i, j - i);
+		add_secret_value(out, s + j, m - j);
+		i = m;
+	}
+}
+
 char *
 redact_arg(const char *prev, const char *arg)
 {
-	struct buf out = BUF_INIT;
+	struct buf out = BUF_INIT, pairs = BUF_INIT;
+	size_t len;
 
 	if (arg == NULL)
 		return NULL;
-	redact_unit(&out, prev_ctx(prev), arg, strlen(arg), 1, 0);
+	len = strlen(arg);
+	if (strpbrk(arg, "\"'")) {
+		redact_quoted_pairs(&pairs, arg, len);
+		arg = pairs.data;
+		len = pairs.len;
+	}
+	redact_unit(&out, prev_ctx(prev), arg, len, 1, 0);
+	buf_release(&pairs);
 	return buf_detach(&out, NULL);
 }
 

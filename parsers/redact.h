@@ -80,6 +80,8 @@ char *redact_url(const char *url);
  *  - "Name: value" header strings with a secret name (Authorization,
  *    X-API-Key, Cookie…): the value, keeping a leading scheme word
  *    (Bearer, Basic, Token, Digest, Bot);
+ *  - quoted pairs anywhere, as in JSON or Python literals on a command
+ *    line ({"apiKey": "…"}, {'token': …}): the value of a secret key;
  *  - in any other text, word by word (whitespace-separated, quotes kept):
  *    the rules above between words, "Bearer xyz"/"Basic xyz", URLs and DSNs
  *    (as redact_url), and known token shapes anywhere: GitHub ghp_ gho_
@@ -97,8 +99,8 @@ char *redact_url(const char *url);
  * not starting with / ~ .). Names starting with "no-" never count; short
  * flags (-p, -k) never count. A value that is only references (${VAR},
  * ${input:x}, {env:X}, $UPPER_CASE, %UPPER_CASE%, with the words and
- * punctuation rule (b) of redact_value allows) is kept. Returns NULL only
- * when arg is NULL.
+ * punctuation rule (b) of redact_value allows) is kept, and so is text
+ * that already is a marker. Returns NULL only when arg is NULL.
  */
 char *redact_arg(const char *prev, const char *arg);
 

@@ -67,8 +67,10 @@ run_token_value(const uint8_t *data, size_t size)
 
 	if (size == 0 || memchr(data, '\0', size))
 		return;
-	/* References are kept on purpose; quotes stay outside the marker. */
+	/* References and markers are kept on purpose; quotes stay outside
+	 * the marker. */
 	if (memchr(data, '$', size) || memchr(data, '{', size) || memchr(data, '%', size) ||
+	    memchr(data, '<', size) ||
 	    memchr(data, '"', size) || memchr(data, '\'', size) || memchr(data, '`', size))
 		return;
 	arg = xmalloc(size + 9);

@@ -109,6 +109,20 @@ static const struct arg_case {
 	  "curl -H 'Authorization: Bearer <redacted:len=18>' https://x.io/v1", C1 },
 	{ "-c", "server --token " C1 " --port 1", "server --token <redacted:len=18> --port 1", C1 },
 	{ "-c", "run --api-key=" C1 " now", "run --api-key=<redacted:len=18> now", C1 },
+	/* quoted pairs (JSON, Python literals) */
+	{ NULL, "{\"apiKey\": \"" C1 "\", \"port\": 8080, \"debug\": true}",
+	  "{\"apiKey\": \"<redacted:len=18>\", \"port\": 8080, \"debug\": true}", C1 },
+	{ NULL, "--config={'token':'" C1 "','name':'x'}",
+	  "--config={'token':'<redacted:len=18>','name':'x'}", C1 },
+	{ NULL, "{\"password\": 12345678, \"token\": null}",
+	  "{\"password\": <redacted:len=8>, \"token\": null}", "12345678" },
+	{ NULL, "{\"client_secret\":\"a\\\"" C1 "\"}", "{\"client_secret\":\"<redacted:len=21>\"}", C1 },
+	{ NULL, "\"Authorization\": \"Bearer " C1 "\"", "\"Authorization\": \"Bearer <redacted:len=18>\"", C1 },
+	{ NULL, "{\"token\": \"${GH_TOKEN}\"}", "{\"token\": \"${GH_TOKEN}\"}", NULL },
+	{ NULL, "{\"name\": \"" C1 "\"}", "{\"name\": \"" C1 "\"}", NULL },
+	/* markers are never redacted twice */
+	{ "--key", "<redacted:len=16>", "<redacted:len=16>", NULL },
+	{ "--token", "<redacted>", "<redacted>", NULL },
 	/* token shapes anywhere */
 	{ NULL, GH, "<redacted:len=41>", GH },
 	{ NULL, "--config=" GH, "--config=<redacted:len=41>", GH },
@@ -342,6 +356,7 @@ static const struct url_case {
 	{ "https://u:p@", "https://" },
 	{ "https://:pw/more@host/p", "https://host/p" },
 	{ "https://host:12/34@x", "https://host:12/34@x" },
+	{ "redis://:12/34@h/0", "redis://h/0" },
 };
 
 static void
