@@ -494,11 +494,14 @@ add_utf8(struct buf *b, uint32_t cp)
 
 	/*
 	 * The tree holds C strings, so U+0000 (only an escape can make one:
-	 * check_text() refuses a raw NUL) is stored as U+FFFD rather than
-	 * silently cutting the string short.
+	 * check_text() refuses a raw NUL) is stored as the two bytes C0 80
+	 * (TREE_NUL_UTF8, "modified UTF-8"): never valid input, so no other text
+	 * can look like it, and tree_print() turns it back into \u0000.
 	 */
-	if (cp == 0)
-		cp = 0xfffd;
+	if (cp == 0) {
+		buf_add(b, TREE_NUL_UTF8, 2);
+		return;
+	}
 	if (cp < 0x80) {
 		buf_addc(b, (char)cp);
 		return;

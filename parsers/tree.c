@@ -152,6 +152,14 @@ print_string(struct buf *b, const char *s)
 		case '\t': buf_adds(b, "\\t"); break;
 		case '\b': buf_adds(b, "\\b"); break;
 		case '\f': buf_adds(b, "\\f"); break;
+		case 0xc0:
+			if (p[1] == 0x80) {
+				buf_adds(b, "\\u0000");
+				p++;
+				break;
+			}
+			buf_addc(b, (char)*p);
+			break;
 		default:
 			if (*p < 0x20 || *p == 0x7f)
 				buf_addf(b, "\\u%04x", *p);

@@ -34,6 +34,11 @@ enum tree_format {
 #define TREE_FLAGS_MASK		(TREE_INTEGER | TREE_DATETIME | TREE_DATETIME_LOCAL | \
 				 TREE_DATE_LOCAL | TREE_TIME_LOCAL)
 
+/* U+0000 inside a string or key: C strings cannot hold it, so parsers store
+ * it as these two bytes (an overlong, hence never valid, UTF-8 sequence) and
+ * tree_print() prints it as \u0000. */
+#define TREE_NUL_UTF8 "\xc0\x80"
+
 /* Bounds applied by every parser; exceeding one is an ERR_LIMIT error. */
 struct tree_limits {
 	size_t max_bytes;	/* input size */
