@@ -172,6 +172,12 @@ show_str(const char *s, char *out, size_t n)
 	while (s[i] && j < lim) {
 		unsigned char c = (unsigned char)s[i];
 
+		if (c == 0xc0) {
+			/* TREE_NUL_UTF8 (U+0000): shown like the other controls. */
+			out[j++] = '?';
+			i += 2;
+			continue;
+		}
 		if (c >= 0x80) {
 			size_t k = 1;
 

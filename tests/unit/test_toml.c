@@ -343,6 +343,7 @@ test_errors(void)
 	check_err("a = 1\na = 2", "duplicate key 'a'", 2, 1);
 	check_err("a = 1\n\"a\" = 2", "duplicate key 'a'", 2, 1);
 	check_err("[s]\nk = 1\nk = 2", "duplicate key 'k' in table [s]", 3, 1);
+	check_err("\"a\\u0000\\u0007\" = 1\n\"a\\u0000\\u0007\" = 2", "duplicate key 'a?" "?'", 2, 1);
 	check_err("a = 1\na.b = 2", "key 'a' is already a value, not a table", 2, 1);
 	check_err("[s]\na = [1]\na.b = 2", "key 'a' in table [s] is already an array", 3, 1);
 	check_err("[[t.a]]\n[t]\na.b = 1", "key 'a' in table [t] is already an array of tables",
