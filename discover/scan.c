@@ -208,6 +208,13 @@ fill_meta(struct mcp_config *cfg, const char *client, const char *path, const st
 	cfg->project_path = project ? xstrdup(project) : NULL;
 }
 
+static void
+add_project(struct scan_ctx *x, const char *dir)
+{
+	if (dir && dir[0] == '/' && x->projects.n < SCAN_MAX_PROJECTS)
+		path_list_add(&x->projects, xstrdup(dir));
+}
+
 /* Claude Code local scope: ~/.claude.json projects.<path>.mcpServers. */
 static void
 claude_project_sections(struct scan_ctx *x, const struct client_def *def, const cJSON *tree,
@@ -228,8 +235,7 @@ claude_project_sections(struct scan_ctx *x, const struct client_def *def, const 
 
 		if (p->string == NULL || p->string[0] == '\0')
 			continue;
-		if (x->projects.n < SCAN_MAX_PROJECTS)
-			path_list_add(&x->projects, xstrdup(p->string));
+		add_project(x, p->string);
 		if (!cJSON_IsObject(servers) || servers->child == NULL)
 			continue;
 		memset(&cfg, 0, sizeof(cfg));
@@ -255,9 +261,114 @@ collect_listed_projects(struct scan_ctx *x, const struct client_def *def, const 
 		const cJSON *p;
 
 		cJSON_ArrayForEach(p, projects)
-			if (p->string && p->string[0] == '/' && x->projects.n < SCAN_MAX_PROJECTS)
-				path_list_add(&x->projects, xstrdup(p->string));
+			add_project(x, p->string);
 	}
+}
+
+static int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* "file:///a/b%20c" → "/a/b c"; NULL for other schemes or remote hosts. */
+static char *
+file_uri_path(const char *uri)
+{
+	struct buf b = BUF_INIT;
+	const char *p;
+
+	if (strncmp(uri, "file://", 7) != 0)
+		return NULL;
+	p = uri + 7;
+	if (strncmp(p, "localhost/", 10) == 0)
+		p += 9;
+	if (*p != '/')
+		return NULL;
+	for (; *p && *p != '?' && *p != '#'; p++) {
+		int hi, lo;
+
+		if (*p == '%' && (hi = hexval(p[1])) >= 0 && (lo = hexval(p[2])) >= 0) {
+			char c = (char)(hi * 16 + lo);
+
+			if (c == '\0') {
+				buf_release(&b);
+				return NULL;
+			}
+			buf_addc(&b, c);
+			p += 2;
+		} else {
+			buf_addc(&b, *p);
+		}
+	}
+	return buf_detach(&b, NULL);
+}
+
+/*
+ * VS Code forks remember opened folders in <VSU>/workspaceStorage/<hash>/
+ * workspace.json: "folder" is a file URI; "workspace" names a
+ * .code-workspace file whose folders[] are relative to it.
+ */
+static void
+vscode_workspace_projects(struct scan_ctx *x)
+{
+	struct path_list l = { NULL, 0, 0 };
+	size_t i;
+
+	if (paths_expand(&x->pc, "{VSU}/workspaceStorage/*/workspace.json", &l) < 0)
+		return;
+	for (i = 0; i < l.n; i++) {
+		cJSON *t = load_quiet(l.v[i], TREE_FMT_JSONC);
+		const cJSON *f = cJSON_GetObjectItemCaseSensitive(t, "folder");
+		const cJSON *w = cJSON_GetObjectItemCaseSensitive(t, "workspace");
+		char *dir;
+
+		if (cJSON_IsString(f) && (dir = file_uri_path(f->valuestring)) != NULL) {
+			add_project(x, dir);
+			free(dir);
+		}
+		if (cJSON_IsString(w) && (dir = file_uri_path(w->valuestring)) != NULL) {
+			cJSON *ws = load_quiet(dir, TREE_FMT_JSONC);
+			const cJSON *folders = cJSON_GetObjectItemCaseSensitive(ws, "folders");
+			const cJSON *c;
+			char *base = xstrdup(dir), *slash = strrchr(base, '/');
+
+			if (slash)
+				*slash = '\0';
+			cJSON_ArrayForEach(c, folders) {
+				const cJSON *fp = cJSON_GetObjectItemCaseSensitive(c, "path");
+				char *abs;
+
+				if (!cJSON_IsString(fp) || fp->valuestring[0] == '\0')
+					continue;
+				abs = fp->valuestring[0] == '/' ? xstrdup(fp->valuestring)
+								 : path_join(base, fp->valuestring);
+				add_project(x, abs);
+				free(abs);
+			}
+			free(base);
+			cJSON_Delete(ws);
+			free(dir);
+		}
+		cJSON_Delete(t);
+	}
+	path_list_release(&l);
+}
+
+/* Gemini's trusted folders are projects the user works in. */
+static void
+gemini_projects(struct scan_ctx *x)
+{
+	const cJSON *c;
+
+	cJSON_ArrayForEach(c, x->gemini_trust)
+		add_project(x, c->string);
 }
 
 /*
@@ -540,6 +651,8 @@ scan_run(const struct scan_opts *o, struct scan_result *r, struct err *e)
 	plugins_scan(&x.pc, r);
 	npats = collect_patterns(&pats);
 	if (!o->no_projects) {
+		vscode_workspace_projects(&x);
+		gemini_projects(&x);
 		scan_listed_projects(&x, pats, npats);
 		ret = scan_crawl(&x, pats, npats, e);
 		if (ret < 0) {
