@@ -175,7 +175,7 @@ show_str(const char *s, char *out, size_t n)
 		if (c == 0xc0) {
 			/* TREE_NUL_UTF8 (U+0000): shown like the other controls. */
 			out[j++] = '?';
-			i += 2;
+			i += s[i + 1] ? 2 : 1;
 			continue;
 		}
 		if (c >= 0x80) {
