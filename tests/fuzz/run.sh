@@ -1,0 +1,37 @@
+#!/bin/sh
+# `make fuzz`: build every tests/fuzz/fuzz_*.c as a libFuzzer target (clang,
+# ASan + UBSan) and run each for $1 seconds (default 60) on a scratch copy of
+# its corpus. New crashing inputs are left in build/fuzz/<name>/ as
+# crash-*; copy them into tests/fuzz/corpus/<name>/ once fixed.
+set -eu
+seconds=${1:-60}
+top=$(cd "$(dirname "$0")/../.." && pwd)
+out=$top/build/fuzz
+mkdir -p "$out"
+cd "$top"
+pkgs="libcjson yaml-0.1 libgit2 sqlite3 libcurl"
+srcs=$(ls util/*.c parsers/*.c discover/*.c resolver/*.c store/*.c net/*.c hooks/*.c 2>/dev/null || true)
+failed=0
+for f in tests/fuzz/fuzz_*.c; do
+	name=$(basename "$f" .c)
+	name=${name#fuzz_}
+	bin=$out/fuzz_$name
+	echo "fuzz: building $name"
+	# shellcheck disable=SC2086
+	clang -std=c11 -D_GNU_SOURCE -I. $(pkg-config --cflags $pkgs) -g -O1 \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		-DRUNLAYER_VERSION=\"fuzz\" -o "$bin" "$f" $srcs $(pkg-config --libs $pkgs) -lm -lpthread
+	work=$out/$name
+	rm -rf "$work/corpus"
+	mkdir -p "$work/corpus"
+	cp tests/fuzz/corpus/"$name"/* "$work/corpus/" 2>/dev/null || true
+	echo "fuzz: running $name for ${seconds}s"
+	if ! (cd "$work" && "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+		corpus >log.txt 2>&1); then
+		echo "fuzz: $name FAILED, see $work/log.txt"; tail -n 20 "$work/log.txt"
+		failed=1
+	else
+		echo "fuzz: $name ok ($(grep -Eo 'stat::number_of_executed_units: [0-9]+' "$work/log.txt" || tail -n 1 "$work/log.txt"))"
+	fi
+done
+exit $failed
