@@ -115,7 +115,7 @@ check-clients: all
 
 hdr-check: | deps
 	@for h in $$(find util parsers discover resolver store net hooks cli -name '*.h'); do \
-		echo "#include \"$$h\"" | $(CC) $(ALL_CFLAGS) -fsyntax-only -x c - || exit 1; \
+		printf "#include \"%s\"\ntypedef int hdr_check_t;\n" "$$h" | $(CC) $(ALL_CFLAGS) -fsyntax-only -x c - || exit 1; \
 	done; echo "headers compile alone"
 
 install: all
