@@ -14,6 +14,7 @@
 
 /* Sorted by name. */
 const struct command commands[] = {
+	{ "clients", cmd_clients, "list the AI clients the scan knows, with their config files", 0 },
 	{ "debug", cmd_debug, "developer tools: parse a config file and print its tree", 0 },
 	{ "help", cmd_help, "show help for a command", 0 },
 	{ "scan", cmd_scan, "find every MCP server configured on this machine", 0 },

@@ -31,6 +31,7 @@ struct subcommand {
 /* Dispatch argv[1] to a subcommand of parent (argv[0] is the parent name). */
 int subcommand_run(const char *parent, const struct subcommand *subs, int argc, char **argv);
 
+int cmd_clients(int argc, char **argv);
 int cmd_debug(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
