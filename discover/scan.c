@@ -403,6 +403,9 @@ process_file(struct scan_ctx *x, const struct client_def *def, const char *path,
 	free(real);
 
 	r = tree_parse_file(path, TREE_FMT_UNKNOWN, NULL, &tree, &e);
+	/* An empty or comment-only file holds no servers; editors create them. */
+	if (r == -ERR_PARSE && strcmp(e.msg, "empty document") == 0)
+		return 1;
 	if (r < 0) {
 		err_set_path(&e, path);
 		/* A symlink or FIFO where a config should be is reported, not read. */
