@@ -28,6 +28,8 @@
 #define WALK_CHECK_EVERY 256u
 /* getdents64 buffer per thread (glibc's readdir uses 32 KiB). */
 #define WALK_DENTS_BUF (64u * 1024)
+/* Subdirectories taken from one directory before it yields (memory bound). */
+#define WALK_BATCH 1024u
 
 struct walk_comp {
 	const char *s;		/* NUL-terminated (points into walk_set.text) */
@@ -63,14 +65,23 @@ struct walk_set {
 /*
  * A directory to read. Created by its parent's worker, pushed on the stack,
  * opened by whichever worker pops it. `pending` counts the children not yet
- * opened (the descriptor stays open for their openat()); `refs` counts
- * the node's own processing plus its live children, which keep the ancestor
- * chain alive for the loop check.
+ * opened, plus one while the directory itself is still being read: the
+ * descriptor stays open until it drops to zero. `refs` counts the node's own
+ * processing plus its live children, which keep the ancestor chain alive for
+ * the loop check.
+ *
+ * A directory with many subdirectories is read in batches: after
+ * WALK_BATCH subdirectories the reader pushes itself back under them and
+ * moves on, so the stack never holds more than a batch per level.
  */
 struct walk_node {
 	struct walk_node *next;		/* stack link */
 	struct walk_node *parent;
-	int fd;				/* open while children are pending */
+	int fd;				/* open while pending > 0 */
+	int reading;			/* opened, entries left: resume, do not open */
+#if !WALK_GETDENTS
+	DIR *dir;			/* readdir stream on a dup of fd */
+#endif
 	atomic_uint pending;
 	atomic_uint refs;
 	dev_t dev;
@@ -87,6 +98,7 @@ struct walk_ctx {
 	unsigned max_depth;
 	size_t max_hits;
 	size_t rel_off;			/* where relative paths start in node paths */
+	int root_fd;			/* taken by whoever opens the root node */
 	dev_t root_dev;
 	struct timespec deadline;
 	int has_deadline;
@@ -115,101 +127,6 @@ struct walk_thread {
 	char name_buf[1024];		/* NUL-terminated component for fnmatch */
 	char *dents;			/* WALK_DENTS_BUF bytes, with getdents64 */
 };
-
-/*
- * Directory entries of an open descriptor. On Linux, getdents64 straight
- * into a per-thread buffer: fdopendir() would cost an fstat, two fcntl and a
- * 32 KiB allocation per directory. Elsewhere, readdir on a dup.
- */
-struct walk_iter {
-#if WALK_GETDENTS
-	char *buf;
-	size_t len, off;
-#else
-	DIR *dir;
-#endif
-	int fd;
-};
-
-#if WALK_GETDENTS
-struct walk_dirent64 {
-	uint64_t d_ino;
-	int64_t d_off;
-	unsigned short d_reclen;
-	unsigned char d_type;
-	char d_name[];
-};
-#endif
-
-static int
-iter_open(struct walk_thread *t, struct walk_iter *it, int fd)
-{
-	it->fd = fd;
-#if WALK_GETDENTS
-	it->buf = t->dents;
-	it->len = it->off = 0;
-	return 0;
-#else
-	int dfd;
-
-	(void)t;
-	if ((dfd = dup(fd)) < 0)
-		return -1;
-	if ((it->dir = fdopendir(dfd)) == NULL) {
-		int saved = errno;
-
-		close(dfd);
-		errno = saved;
-		return -1;
-	}
-	return 0;
-#endif
-}
-
-/* The next entry: 1 (name and type set), 0 at the end, -1 on error (errno). */
-static int
-iter_next(struct walk_iter *it, const char **name, unsigned char *type)
-{
-#if WALK_GETDENTS
-	const struct walk_dirent64 *d;
-
-	if (it->off >= it->len) {
-		long n;
-
-		do
-			n = syscall(SYS_getdents64, it->fd, it->buf, WALK_DENTS_BUF);
-		while (n < 0 && errno == EINTR);
-		if (n <= 0)
-			return n < 0 ? -1 : 0;
-		it->len = (size_t)n;
-		it->off = 0;
-	}
-	d = (const struct walk_dirent64 *)(it->buf + it->off);
-	it->off += d->d_reclen;
-	*name = d->d_name;
-	*type = d->d_type;
-	return 1;
-#else
-	struct dirent *d;
-
-	errno = 0;
-	if ((d = readdir(it->dir)) == NULL)
-		return errno ? -1 : 0;
-	*name = d->d_name;
-	*type = d->d_type;
-	return 1;
-#endif
-}
-
-static void
-iter_close(struct walk_iter *it)
-{
-#if !WALK_GETDENTS
-	closedir(it->dir);
-#else
-	(void)it;
-#endif
-}
 
 /* ---- rules ---- */
 
@@ -419,23 +336,135 @@ set_match(struct walk_thread *t, const struct walk_set *set, const char *rel, si
 	return best;
 }
 
+/* ---- directory entries ---- */
+
+/*
+ * On Linux, getdents64 straight into a per-thread buffer: fdopendir() would
+ * cost an fstat, two fcntl and a 32 KiB allocation per directory, and the
+ * descriptor's offset carries the position across batches. Elsewhere,
+ * readdir on a stream kept in the node.
+ */
+struct walk_iter {
+	struct walk_node *n;
+#if WALK_GETDENTS
+	char *buf;
+	size_t len, off;
+#endif
+};
+
+#if WALK_GETDENTS
+struct walk_dirent64 {
+	uint64_t d_ino;
+	int64_t d_off;
+	unsigned short d_reclen;
+	unsigned char d_type;
+	char d_name[];
+};
+#endif
+
+static void
+iter_init(struct walk_thread *t, struct walk_iter *it, struct walk_node *n)
+{
+	it->n = n;
+#if WALK_GETDENTS
+	it->buf = t->dents;
+	it->len = it->off = 0;
+#else
+	(void)t;
+#endif
+}
+
+/* Set up reading of a freshly opened n. 0, or -1 with errno. */
+static int
+iter_open(struct walk_node *n)
+{
+#if WALK_GETDENTS
+	(void)n;
+	return 0;
+#else
+	int dfd;
+
+	if ((dfd = dup(n->fd)) < 0)
+		return -1;
+	if ((n->dir = fdopendir(dfd)) == NULL) {
+		int saved = errno;
+
+		close(dfd);
+		errno = saved;
+		return -1;
+	}
+	return 0;
+#endif
+}
+
+/* Could reading stop here and resume later without losing entries? */
+static int
+iter_can_pause(const struct walk_iter *it)
+{
+#if WALK_GETDENTS
+	return it->off >= it->len;
+#else
+	(void)it;
+	return 1;
+#endif
+}
+
+/* The next entry: 1 (name and type set), 0 at the end, -1 on error (errno). */
+static int
+iter_next(struct walk_iter *it, const char **name, unsigned char *type)
+{
+#if WALK_GETDENTS
+	const struct walk_dirent64 *d;
+
+	if (it->off >= it->len) {
+		long got;
+
+		do
+			got = syscall(SYS_getdents64, it->n->fd, it->buf, WALK_DENTS_BUF);
+		while (got < 0 && errno == EINTR);
+		if (got <= 0)
+			return got < 0 ? -1 : 0;
+		it->len = (size_t)got;
+		it->off = 0;
+	}
+	d = (const struct walk_dirent64 *)(it->buf + it->off);
+	it->off += d->d_reclen;
+	*name = d->d_name;
+	*type = d->d_type;
+	return 1;
+#else
+	struct dirent *d;
+
+	errno = 0;
+	if ((d = readdir(it->n->dir)) == NULL)
+		return errno ? -1 : 0;
+	*name = d->d_name;
+	*type = d->d_type;
+	return 1;
+#endif
+}
+
 /* ---- nodes and the shared stack ---- */
 
 static struct walk_node *
 node_new(struct walk_node *parent, const char *name, size_t len)
 {
 	struct walk_node *n;
-	size_t plen = parent->len;
-	int slash = !(plen > 0 && parent->path[plen - 1] == '/');
+	size_t plen = parent ? parent->len : len;
+	int slash = parent && !(plen > 0 && parent->path[plen - 1] == '/');
 
 	n = xmalloc(sizeof(*n) + plen + (size_t)slash + len + 1);
-	n->next = NULL;
+	memset(n, 0, sizeof(*n));
 	n->parent = parent;
 	n->fd = -1;
 	atomic_init(&n->pending, 0);
 	atomic_init(&n->refs, 1);
-	n->dev = 0;
-	n->ino = 0;
+	if (parent == NULL) {
+		memcpy(n->path, name, len);
+		n->len = len;
+		n->path[len] = '\0';
+		return n;
+	}
 	n->depth = parent->depth + 1;
 	memcpy(n->path, parent->path, plen);
 	if (slash)
@@ -461,16 +490,28 @@ node_unref(struct walk_node *n)
 	}
 }
 
-/* n's parent no longer needs its descriptor for n. */
+/* Drop one need of n's descriptor; close it when none is left. */
 static void
-node_opened(struct walk_node *n)
+node_unpend(struct walk_node *n)
 {
-	struct walk_node *p = n->parent;
-
-	if (p && atomic_fetch_sub(&p->pending, 1) == 1) {
-		close(p->fd);
-		p->fd = -1;
+	if (n && atomic_fetch_sub(&n->pending, 1) == 1) {
+		close(n->fd);
+		n->fd = -1;
 	}
+}
+
+/* n is done being read (whole, or abandoned). */
+static void
+node_read_done(struct walk_node *n)
+{
+	if (!n->reading)
+		return;
+	n->reading = 0;
+#if !WALK_GETDENTS
+	closedir(n->dir);
+	n->dir = NULL;
+#endif
+	node_unpend(n);
 }
 
 static void
@@ -554,24 +595,25 @@ is_dataless_at(int dirfd, const char *name)
 }
 #endif
 
-/* Open n (relative to its parent's descriptor) and check it may be read. */
+/* Open n (relative to its parent's descriptor) and check it may be read:
+ * 0 with n->reading set, or -1 (counted). */
 static int
-node_open(struct walk_thread *t, struct walk_node *n, int root_fd)
+node_open(struct walk_thread *t, struct walk_node *n)
 {
 	struct walk_ctx *c = t->ctx;
 	struct walk_node *a;
 	struct stat st;
-	int fd, err;
+	int fd, err = 0;
 
 	if (n->parent) {
 		fd = openat(n->parent->fd, n->path + n->name_off,
 			    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY |
 			    O_NONBLOCK);
 		err = errno;
-		node_opened(n);
+		node_unpend(n->parent);
 	} else {
-		fd = root_fd;
-		err = EBADF;
+		fd = c->root_fd;	/* opened by walk_run, following symlinks */
+		c->root_fd = -1;
 	}
 	if (fd < 0) {
 		switch (err) {
@@ -617,6 +659,15 @@ node_open(struct walk_thread *t, struct walk_node *n, int root_fd)
 		}
 	}
 	n->fd = fd;
+	if (iter_open(n) < 0) {
+		t->stats.errors++;
+		note_problem(t, n->path, errno);
+		n->fd = -1;
+		goto fail;
+	}
+	n->reading = 1;
+	atomic_store(&n->pending, 1);	/* the reader's own need */
+	t->stats.dirs_visited++;
 	return 0;
 fail:
 	close(fd);
@@ -643,35 +694,33 @@ type_at(struct walk_thread *t, struct walk_node *n, const char *name)
 }
 
 /*
- * Read directory n: record hits, and return in *kids the subdirectories to
- * enter (a list linked through next), their number in *n_kids.
+ * Read directory n (opening it first unless resuming): record hits, and
+ * return in *kids the subdirectories to enter (a list linked through next),
+ * their number in *n_kids, already counted in n->pending and n->refs.
+ * Returns 1 when n paused after a batch and must be pushed back, else 0.
  */
-static void
-walk_dir(struct walk_thread *t, struct walk_node *n, int root_fd,
-	 struct walk_node **kids, unsigned *n_kids)
+static int
+walk_dir(struct walk_thread *t, struct walk_node *n, struct walk_node **kids,
+	 unsigned *n_kids)
 {
 	struct walk_ctx *c = t->ctx;
 	struct walk_iter it;
 	const char *rel;
 	size_t rel_len;
+	int paused = 0;
 
 	*kids = NULL;
 	*n_kids = 0;
-	if (walk_expired(t)) {
-		if (n->parent)
-			node_opened(n);
-		else
-			close(root_fd);
-		return;
+	if (!n->reading) {
+		if (walk_expired(t)) {
+			if (n->parent)
+				node_unpend(n->parent);
+			return 0;
+		}
+		if (node_open(t, n) < 0)
+			return 0;
 	}
-	if (node_open(t, n, root_fd) < 0)
-		return;
-	if (iter_open(t, &it, n->fd) < 0) {
-		t->stats.errors++;
-		note_problem(t, n->path, errno);
-		return;
-	}
-	t->stats.dirs_visited++;
+	iter_init(t, &it, n);
 	rel = n->len > c->rel_off ? n->path + c->rel_off : "";
 	rel_len = n->len > c->rel_off ? n->len - c->rel_off : 0;
 	for (;;) {
@@ -684,6 +733,10 @@ walk_dir(struct walk_thread *t, struct walk_node *n, int root_fd,
 		if (atomic_load_explicit(&c->stop, memory_order_relaxed) ||
 		    (++t->tick % WALK_CHECK_EVERY == 0 && walk_expired(t)))
 			break;
+		if (*n_kids >= WALK_BATCH && iter_can_pause(&it)) {
+			paused = 1;
+			break;
+		}
 		if ((got = iter_next(&it, &name, &type)) <= 0) {
 			if (got < 0) {
 				t->stats.errors++;
@@ -732,13 +785,31 @@ walk_dir(struct walk_thread *t, struct walk_node *n, int root_fd,
 			add_hit(t, n, name, len, m, 0);
 		}
 	}
-	iter_close(&it);
+	/* Count the children before they become visible, then let go of the
+	 * reader's own need of the descriptor unless coming back. */
+	atomic_fetch_add(&n->pending, *n_kids);
+	atomic_fetch_add(&n->refs, *n_kids);
+	if (!paused)
+		node_read_done(n);
+	return paused;
+}
+
+/* Take a node off the stack, or leave behind what a stop left there. */
+static void
+node_drop(struct walk_node *n)
+{
+	if (n->reading)
+		node_read_done(n);
+	else if (n->parent)
+		node_unpend(n->parent);
+	node_unref(n);
 }
 
 /*
- * Worker loop: pop a directory, read it, push its subdirectories. The crawl
- * is over when the stack is empty and no worker holds a directory (or on
- * stop; the caller drains what is left).
+ * Worker loop: pop a directory, read it, push its subdirectories (and the
+ * directory itself under them when it paused). The crawl is over when the
+ * stack is empty and no worker holds a directory, or on stop (the caller
+ * drains what is left).
  */
 static void *
 walk_worker(void *arg)
@@ -750,6 +821,7 @@ walk_worker(void *arg)
 	for (;;) {
 		struct walk_node *n, *kids, *last;
 		unsigned n_kids;
+		int paused;
 
 		while (!c->stack && c->active > 0 && !atomic_load(&c->stop)) {
 			c->waiting++;
@@ -765,25 +837,23 @@ walk_worker(void *arg)
 		c->active++;
 		pthread_mutex_unlock(&c->mu);
 
-		walk_dir(t, n, -1, &kids, &n_kids);
-		if (n_kids == 0 && n->fd >= 0) {
-			close(n->fd);
-			n->fd = -1;
-		}
-		/* Set up the counts before the children become visible. */
-		atomic_fetch_add(&n->pending, n_kids);
-		atomic_fetch_add(&n->refs, n_kids);
-		node_unref(n);
+		paused = walk_dir(t, n, &kids, &n_kids);
+		if (!paused)
+			node_unref(n);
 
 		pthread_mutex_lock(&c->mu);
+		if (paused) {
+			n->next = c->stack;
+			c->stack = n;
+		}
 		if (kids) {
 			for (last = kids; last->next; last = last->next)
 				;
 			last->next = c->stack;
 			c->stack = kids;
-			if (c->waiting)
-				pthread_cond_broadcast(&c->cv);
 		}
+		if ((kids || paused) && c->waiting)
+			pthread_cond_broadcast(&c->cv);
 		c->active--;
 	}
 	pthread_mutex_unlock(&c->mu);
@@ -853,15 +923,15 @@ walk_run(const struct walk_opts *opts, struct walk_result *res, struct err *e)
 {
 	struct walk_ctx c;
 	struct walk_thread *threads = NULL;
-	struct walk_node *root = NULL;
 	struct timespec start, end;
 	struct stat st;
 	unsigned nthreads = 0, started, i;
 	size_t root_len;
-	int root_fd = -1, ret = 0;
+	int ret = 0;
 
 	memset(res, 0, sizeof(*res));
 	memset(&c, 0, sizeof(c));
+	c.root_fd = -1;
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	if (opts->root == NULL || opts->root[0] == '\0')
 		return err_set(e, ERR_INVALID, "no directory to crawl");
@@ -894,8 +964,8 @@ walk_run(const struct walk_opts *opts, struct walk_result *res, struct err *e)
 	atomic_init(&c.n_hits, 0);
 
 	/* The root is the one path we follow: $HOME may be a symlink. */
-	root_fd = open(opts->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (root_fd < 0) {
+	c.root_fd = open(opts->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (c.root_fd < 0) {
 		int saved = errno;
 
 		err_set_path(e, opts->root);
@@ -904,7 +974,7 @@ walk_run(const struct walk_opts *opts, struct walk_result *res, struct err *e)
 			      "cannot open directory");
 		goto out;
 	}
-	if (fstat(root_fd, &st) < 0) {
+	if (fstat(c.root_fd, &st) < 0) {
 		err_set_path(e, opts->root);
 		ret = err_sys(e, ERR_IO, "cannot stat directory");
 		goto out;
@@ -915,19 +985,11 @@ walk_run(const struct walk_opts *opts, struct walk_result *res, struct err *e)
 	root_len = strlen(opts->root);
 	while (root_len > 1 && opts->root[root_len - 1] == '/')
 		root_len--;
-	root = xmalloc(sizeof(*root) + root_len + 1);
-	memset(root, 0, sizeof(*root));
-	root->fd = -1;
-	atomic_init(&root->pending, 0);
-	atomic_init(&root->refs, 1);
-	memcpy(root->path, opts->root, root_len);
-	root->path[root_len] = '\0';
-	root->len = root_len;
-	c.rel_off = root->path[root_len - 1] == '/' ? root_len : root_len + 1;
+	c.stack = node_new(NULL, opts->root, root_len);
+	c.rel_off = opts->root[root_len - 1] == '/' ? root_len : root_len + 1;
 
 	pthread_mutex_init(&c.mu, NULL);
 	pthread_cond_init(&c.cv, NULL);
-
 	nthreads = walk_threads(opts->threads);
 	threads = xcalloc(nthreads, sizeof(*threads));
 	for (i = 0; i < nthreads; i++) {
@@ -936,24 +998,6 @@ walk_run(const struct walk_opts *opts, struct walk_result *res, struct err *e)
 		threads[i].dents = xmalloc(WALK_DENTS_BUF);
 #endif
 	}
-
-	/* The root is read first, on this thread, with the descriptor above. */
-	{
-		struct walk_node *kids;
-		unsigned n_kids;
-
-		walk_dir(&threads[0], root, root_fd, &kids, &n_kids);
-		root_fd = -1;	/* owned by root->fd now, or closed */
-		if (n_kids == 0 && root->fd >= 0) {
-			close(root->fd);
-			root->fd = -1;
-		}
-		atomic_fetch_add(&root->pending, n_kids);
-		atomic_fetch_add(&root->refs, n_kids);
-		node_unref(root);
-		c.stack = kids;
-	}
-
 	/* Fewer threads than asked for if creation fails: the walk still ends. */
 	for (started = 1; started < nthreads; started++) {
 		if (pthread_create(&threads[started].tid, NULL, walk_worker,
@@ -969,10 +1013,8 @@ walk_run(const struct walk_opts *opts, struct walk_result *res, struct err *e)
 		struct walk_node *n = c.stack;
 
 		c.stack = n->next;
-		node_opened(n);
-		node_unref(n);
+		node_drop(n);
 	}
-
 	for (i = 0; i < nthreads; i++)
 		walk_thread_merge(res, &threads[i]);
 	if (res->n_hits > 1)
@@ -984,8 +1026,8 @@ walk_run(const struct walk_opts *opts, struct walk_result *res, struct err *e)
 	pthread_cond_destroy(&c.cv);
 	pthread_mutex_destroy(&c.mu);
 out:
-	if (root_fd >= 0)
-		close(root_fd);
+	if (c.root_fd >= 0)
+		close(c.root_fd);
 	for (i = 0; threads && i < nthreads; i++)
 		free(threads[i].dents);
 	free(threads);

@@ -645,6 +645,49 @@ test_threads_timeout_truncation(void)
 	walk_result_release(&one);
 }
 
+/* More subdirectories than one batch: the directory yields and resumes. */
+static void
+test_wide(void)
+{
+	static const char *const pats[] = { ".mcp.json", NULL };
+	struct walk_result one = WALK_RESULT_INIT, r = WALK_RESULT_INIT;
+	struct walk_opts o = { 0 };
+	struct err e = ERR_INIT;
+	char rel[64];
+	unsigned i;
+
+	for (i = 0; i < 2500; i++) {
+		snprintf(rel, sizeof(rel), "w%u/.mcp.json", i);
+		touch("wide", rel);
+	}
+	is_int(run("wide", pats, NULL, 5, 1, &one), 0, "wide: walk");
+	is_int(one.n_hits, 2500, "wide: all 2500 subdirectories read");
+	is_int(one.dirs_visited, 2501, "wide: each directory read once");
+	is_int(run("wide", pats, NULL, 5, 3, &r), 0, "wide: 3 threads");
+	ok(same_result(&one, &r), "wide: 3 threads give the same result");
+	walk_result_release(&r);
+	/* Stop while the root is paused on the stack. */
+	o.root = at("wide", "");
+	o.patterns = pats;
+	o.threads = 1;
+	o.max_hits = 3;
+	is_int(walk_run(&o, &r, &e), 0, "wide, max_hits 3: walk");
+	ok(r.n_hits == 3 && r.truncated && is_subset(&r, &one), "wide, max_hits 3: truncated");
+	walk_result_release(&r);
+	walk_result_release(&one);
+}
+
+static int
+count_fds(void)
+{
+	int fd, n = 0;
+
+	for (fd = 0; fd < 1024; fd++)
+		if (fcntl(fd, F_GETFD) >= 0)
+			n++;
+	return n;
+}
+
 static void
 test_invalid(void)
 {
@@ -685,11 +728,14 @@ test_invalid(void)
 int
 main(void)
 {
+	int fds;
+
 	snprintf(base, sizeof(base), "/tmp/runlayer-walk-XXXXXX");
 	if (mkdtemp(base) == NULL)
 		die("mkdtemp", base);
 	/* Readable by the unprivileged user of the permission test. */
 	chmod(base, 0755);
+	fds = count_fds();
 
 	test_patterns();
 	test_depth();
@@ -698,7 +744,9 @@ main(void)
 	test_unreadable();
 	test_mounts();
 	test_threads_timeout_truncation();
+	test_wide();
 	test_invalid();
+	is_int(count_fds(), fds, "no descriptor leaked");
 
 	rm_rf(base);
 	return tap_done();
