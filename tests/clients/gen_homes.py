@@ -41,6 +41,23 @@ SEPS = [".", "-", "_"]
 #      Codex; the parent .mcp.json is an ancestor for Claude)
 KINDS = ["A", "B", "C", "D"]
 
+# Features drawn at random, each forced on in one home so that the default
+# five homes cover all of them whatever the seed (home index, 1-based;
+# kind-A-only features go to homes 1 and 5, which always have kind A).
+FORCE = {
+	"claude:~/.mcp.json": 1, "claude:user-reject": 1, "codex:user-disabled": 1,
+	"claude:local-shadows-user": 1, "gemini:workspace-shadows-user": 1,
+	"codex:nested-layer-shadows": 1,
+	"claude:plugin": 2, "claude:plugin-dup-url": 2, "claude:user-enableAll": 3,
+	"gemini:trust-parent": 2,
+	"gemini:enablement-off": 3, "claude:project-shadows-user": 3,
+	"codex:project-disables-user": 3, "gemini:do-not-trust": 3,
+	"gemini:excluded": 4, "claude:disabledMcpServers": 4, "gemini:ext-name-clash": 4,
+	"claude:plugin-disabled": 5, "codex:project-shadows-user": 5,
+	"claude:nested-mcp-json-shadows": 5, "gemini:nested-untrusted": 5,
+	"claude:legacy-list-untrusted-plain": 2, "claude:legacy-list-untrusted-git": 5,
+}
+
 
 class Gen:
 	def __init__(self, rng):
@@ -171,6 +188,11 @@ def gemini_server(g, name):
 def make_home(root, idx, rng):
 	g = Gen(rng)
 	h = os.path.join(root, "home%d" % idx)
+
+	def want(feature, p):
+		"""Draw a feature; always on in the home FORCE names for it."""
+		return rng.random() < p or FORCE.get(feature) == idx
+
 	os.makedirs(h)
 	features = []
 	git_dirs = []
@@ -187,24 +209,34 @@ def make_home(root, idx, rng):
 	cl_user = claude_servers(g, rng.randrange(2, 5), "u")
 	cl = {"numStartups": 3, "mcpServers": cl_user, "projects": {}}
 	settings = {}
-	user_enable_all = rng.random() < 0.4
+	user_enable_all = want("claude:user-enableAll", 0.4)
+	if FORCE["claude:legacy-list-untrusted-plain"] == idx:
+		user_enable_all = False	# would approve everything and hide the probe
 	if user_enable_all:
 		settings["enableAllProjectMcpServers"] = True
 		features.append("claude:user-enableAll")
 	user_rejects = []	# names rejected by user settings (any .mcp.json)
 	home_mcp = {}
-	if rng.random() < 0.6 or idx == 1:
+	if want("claude:~/.mcp.json", 0.6):
 		home_mcp = claude_servers(g, rng.randrange(1, 3), "h")
 		dump_json(os.path.join(h, ".mcp.json"), {"mcpServers": home_mcp})
 		features.append("claude:~/.mcp.json")
-		if rng.random() < 0.5:
+		if want("claude:user-reject", 0.5):
 			user_rejects.append(rng.choice(sorted(home_mcp)))
-	if rng.random() < 0.6 or idx == 2:
-		# A plugin from a github marketplace: servers in plugin.json and
-		# .mcp.json; one duplicates a user URL and is dropped (§3).
-		pname = "deploy-%s" % rng.choice(WORDS)
-		mkt = "acme"
-		ver = "1.%d.0" % rng.randrange(10)
+	plugins = []	# (name, version, enabled)
+	if want("claude:plugin", 0.6):
+		plugins.append(("deploy-%s" % rng.choice(WORDS), "1.%d.0" % rng.randrange(10), True))
+		features.append("claude:plugin")
+	if want("claude:plugin-disabled", 0.4):
+		# Installed but switched off in enabledPlugins: not loaded (§4.1).
+		plugins.append(("legacy-%s" % rng.choice(WORDS), "0.%d.0" % rng.randrange(10), False))
+		features.append("claude:plugin-disabled")
+	mkt = "acme"
+	mroot = ".claude/plugins/marketplaces/" + mkt
+	for pname, ver, on in plugins:
+		# A plugin from a github marketplace, loaded from the cache:
+		# servers in plugin.json and .mcp.json; one may duplicate a user
+		# URL and is then dropped (§3).
 		proot = os.path.join(h, ".claude/plugins/cache", mkt, pname, ver)
 		s1 = g.name("p")
 		s2 = g.name("p")
@@ -213,26 +245,31 @@ def make_home(root, idx, rng):
 			"mcpServers": {s1: {"command": TRUE,
 					     "args": ["${CLAUDE_PLUGIN_ROOT}/server.js"]}}})
 		pm = {s2: {"type": "http", "url": g.url(s2)}}
-		urls = [v["url"] for v in cl_user.values() if "url" in v]
-		if urls and rng.random() < 0.7:
+		if on and want("claude:plugin-dup-url", 0.7):
+			urls = [v["url"] for v in cl_user.values() if "url" in v]
+			if not urls:
+				n = g.name("u")
+				cl_user[n] = claude_server(g, "http", n)
+				urls = [cl_user[n]["url"]]
 			pm[g.name("p")] = {"type": "http", "url": urls[0]}
 			features.append("claude:plugin-dup-url")
 		dump_json(os.path.join(proot, ".mcp.json"), {"mcpServers": pm})
+	if plugins:
 		dump_json(os.path.join(h, ".claude/plugins/installed_plugins.json"), {
 			"version": 2, "plugins": {"%s@%s" % (pname, mkt): [{
-				"scope": "user", "installPath": HOME + "/.claude/plugins/cache/%s/%s/%s" % (mkt, pname, ver),
+				"scope": "user",
+				"installPath": HOME + "/.claude/plugins/cache/%s/%s/%s" % (mkt, pname, ver),
 				"version": ver, "installedAt": "2025-01-01T00:00:00.000Z",
-				"lastUpdated": "2025-01-01T00:00:00.000Z"}]}})
-		mroot = ".claude/plugins/marketplaces/" + mkt
+				"lastUpdated": "2025-01-01T00:00:00.000Z"}] for pname, ver, _ in plugins}})
 		dump_json(os.path.join(h, mroot, ".claude-plugin/marketplace.json"), {
 			"name": mkt, "owner": {"name": mkt},
-			"plugins": [{"name": pname, "source": "./plugins/" + pname, "version": ver}]})
+			"plugins": [{"name": pname, "source": "./plugins/" + pname, "version": ver}
+				    for pname, ver, _ in plugins]})
 		dump_json(os.path.join(h, ".claude/plugins/known_marketplaces.json"), {
 			mkt: {"source": {"source": "github", "repo": "acme/marketplace"},
 			      "installLocation": HOME + "/" + mroot,
 			      "lastUpdated": "2025-01-01T00:00:00.000Z"}})
-		settings["enabledPlugins"] = {"%s@%s" % (pname, mkt): True}
-		features.append("claude:plugin")
+		settings["enabledPlugins"] = {"%s@%s" % (pname, mkt): on for pname, _, on in plugins}
 	if user_rejects:
 		settings["disabledMcpjsonServers"] = [approval_name(g, n) for n in user_rejects]
 		features.append("claude:user-reject")
@@ -247,7 +284,7 @@ def make_home(root, idx, rng):
 		if i == 0:
 			n = n.replace("-", ".") if "-" in n else n + ".x"	# a quoted name
 		body = codex_server(g, n)
-		if i == 1 and rng.random() < 0.6:
+		if i == 1 and want("codex:user-disabled", 0.6):
 			body["enabled"] = False
 			features.append("codex:user-disabled")
 		cx.append(codex_table(n, body) + "\n")
@@ -261,11 +298,11 @@ def make_home(root, idx, rng):
 		gm_user[n] = gemini_server(g, n)
 	gm_settings = {"mcpServers": gm_user}
 	gm_enablement = {}
-	if rng.random() < 0.4 or idx == 3:
+	if want("gemini:enablement-off", 0.4):
 		n = sorted(gm_user)[0]
 		gm_enablement[n.lower()] = {"enabled": False}
 		features.append("gemini:enablement-off")
-	if rng.random() < 0.4 or idx == 4:
+	if want("gemini:excluded", 0.4):
 		gm_settings["mcp"] = {"excluded": [sorted(gm_user)[-1]]}
 		features.append("gemini:excluded")
 	trusted = {}
@@ -278,7 +315,7 @@ def make_home(root, idx, rng):
 			es[n] = gemini_server(g, n)
 			if "command" in es[n]:
 				es[n]["args"] = ["${extensionPath}${/}run.js"] + es[n].get("args", [])
-		if e == 0 and rng.random() < 0.5:
+		if e == 0 and want("gemini:ext-name-clash", 0.5):
 			# Same name as a user server: the settings copy wins (§6.1).
 			es[sorted(gm_user)[0]] = {"command": TRUE, "args": ["from-extension"]}
 			features.append("gemini:ext-name-clash")
@@ -292,7 +329,7 @@ def make_home(root, idx, rng):
 		os.makedirs(p)
 		entry = {}
 		mcp = claude_servers(g, rng.randrange(1, 4), "m")
-		if rng.random() < 0.4:
+		if want("claude:project-shadows-user", 0.4):
 			# An approved project server replaces the user one of the same
 			# name; a pending one does not (§3).
 			n = rng.choice(sorted(cl_user))
@@ -300,23 +337,33 @@ def make_home(root, idx, rng):
 			features.append("claude:project-shadows-user")
 		names = sorted(mcp)
 		trust = rng.random() < 0.6
-		entry["hasTrustDialogAccepted"] = trust
 		r = rng.random()
 		settings_file = kind == "C"
+		if (kind == "B" and FORCE["claude:legacy-list-untrusted-plain"] == idx or
+		    kind == "A" and FORCE["claude:legacy-list-untrusted-git"] == idx):
+			trust, r = False, 0.5
+		entry["hasTrustDialogAccepted"] = trust
 		if r < 0.3:
 			entry["enableAllProjectMcpServers"] = True
 		elif r < 0.8 and not settings_file:
 			entry["enabledMcpjsonServers"] = [approval_name(g, n) for n in
 							  rng.sample(names, rng.randrange(1, len(names) + 1))]
+			if not trust and kind != "D":
+				# Legacy approvals of an untrusted folder: `claude` moves
+				# them to <cwd>/.claude/settings.local.json, which counts
+				# only inside git (§1.2 rules 3 and 5).
+				features.append("claude:legacy-list-untrusted-" +
+						("git" if kind in ("A", "C") else "plain"))
 		if rng.random() < 0.4 and kind != "D":
 			entry["disabledMcpjsonServers"] = [approval_name(g, rng.choice(names))]
-		if rng.random() < 0.7:
+		if rng.random() < 0.7 or idx in (FORCE["claude:local-shadows-user"],
+						 FORCE["claude:disabledMcpServers"]):
 			entry["mcpServers"] = claude_servers(g, rng.randrange(1, 3), "l")
-			if rng.random() < 0.4:
+			if want("claude:local-shadows-user", 0.4):
 				n = rng.choice(sorted(cl_user))
 				entry["mcpServers"][n] = claude_server(g, "stdio", n)
 				features.append("claude:local-shadows-user")
-			if rng.random() < 0.3:
+			if want("claude:disabledMcpServers", 0.3):
 				entry["disabledMcpServers"] = [sorted(entry["mcpServers"])[0]]
 				features.append("claude:disabledMcpServers")
 		dump_json(os.path.join(p, ".mcp.json"), {"mcpServers": mcp})
@@ -344,12 +391,19 @@ def make_home(root, idx, rng):
 		for _ in range(rng.randrange(1, 3)):
 			n = g.name("k")
 			layer[n] = codex_server(g, n)
-		if rng.random() < 0.4:
+		if want("codex:project-shadows-user", 0.4):
 			n = rng.choice(sorted(cx_user))
 			layer[n] = codex_server(g, n, "stdio" if "command" in cx_user[n] else "url")
 			features.append("codex:project-shadows-user")
 		if rng.random() < 0.3:
 			layer[g.name("k")] = {"command": TRUE, "enabled": False}
+		if want("codex:project-disables-user", 0.3):
+			# Only `enabled = false` for a user server: merges into it and
+			# turns it off (§3 Codex).
+			n = rng.choice(sorted(cx_user))
+			if n not in layer:
+				layer[n] = {"enabled": False}
+				features.append("codex:project-disables-user")
 		dump_text(os.path.join(p, ".codex/config.toml"),
 			  "".join(codex_table(n, b) for n, b in layer.items()))
 		ctrust = rng.choice(["trusted", "trusted", "untrusted", None])
@@ -363,17 +417,26 @@ def make_home(root, idx, rng):
 		for _ in range(rng.randrange(1, 3)):
 			n = g.name("w")
 			ws[n] = gemini_server(g, n)
-		if rng.random() < 0.5:
+		if want("gemini:workspace-shadows-user", 0.5):
 			n = rng.choice(sorted(gm_user))
 			ws[n] = {"command": TRUE, "args": ["workspace-copy"]}
 			features.append("gemini:workspace-shadows-user")
 		if kind != "D":
 			dump_json(os.path.join(p, ".gemini/settings.json"), {"mcpServers": ws})
 			t = rng.choice(["TRUST_FOLDER", "TRUST_FOLDER", "DO_NOT_TRUST", None, "PARENT"])
+			if FORCE["gemini:trust-parent"] == idx and not any(
+					v == "TRUST_PARENT" for v in trusted.values()):
+				t = "PARENT"
+			elif FORCE["gemini:do-not-trust"] == idx and "DO_NOT_TRUST" not in trusted.values():
+				t = "DO_NOT_TRUST"
 			if t == "PARENT":
+				# TRUST_PARENT trusts the parent of the named folder (§1.4).
 				trusted[key + "/.trusted-child"] = "TRUST_PARENT"
+				features.append("gemini:trust-parent")
 			elif t:
 				trusted[key] = t
+				if t == "DO_NOT_TRUST":
+					features.append("gemini:do-not-trust")
 
 		if kind in ("A", "C"):
 			git_dirs.append(rel)
@@ -381,7 +444,7 @@ def make_home(root, idx, rng):
 			sub = rel + "/sub.dir"
 			sp = os.path.join(h, sub)
 			smcp = claude_servers(g, rng.randrange(1, 3), "s")
-			if rng.random() < 0.5:
+			if want("claude:nested-mcp-json-shadows", 0.5):
 				# Same name as the root .mcp.json: the closer file wins.
 				n = names[0]
 				smcp[n] = claude_server(g, "stdio", n)
@@ -395,7 +458,7 @@ def make_home(root, idx, rng):
 				"mcpServers": claude_servers(g, 1, "i")}
 			n = g.name("k")
 			slayer = {n: codex_server(g, n)}
-			if rng.random() < 0.6:
+			if want("codex:nested-layer-shadows", 0.6):
 				# Same name as the root layer: the closest layer wins.
 				n = sorted(layer)[0]
 				slayer[n] = codex_server(g, n, "stdio" if "command" in layer[n] else "url")
@@ -404,7 +467,7 @@ def make_home(root, idx, rng):
 				  "".join(codex_table(n, b) for n, b in slayer.items()))
 			ws2 = {g.name("w"): {"command": TRUE, "args": ["nested"]}}
 			dump_json(os.path.join(sp, ".gemini/settings.json"), {"mcpServers": ws2})
-			if rng.random() < 0.5:
+			if want("gemini:nested-untrusted", 0.5):
 				trusted[HOME + "/" + sub] = "DO_NOT_TRUST"	# longest match wins
 				features.append("gemini:nested-untrusted")
 			cwds.append(sub)

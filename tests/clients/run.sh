@@ -8,6 +8,7 @@
 # Environment: RUNLAYER (required, absolute path of the binary); SEED (1);
 # HOMES (5); JOBS (parallel runs); KEEP=1 keeps the scratch dir; VERBOSE=1
 # prints every payload and set; CLIENTS_NPM_DIR overrides the npm cache.
+# See tests/clients/README.md.
 # Exit: 0 pass, 1 mismatch or error, 77 skipped (clients not installable).
 set -u
 : "${RUNLAYER:?RUNLAYER must point at the runlayer binary}"
@@ -52,7 +53,7 @@ if ! installed; then
 	echo "# installing $CLAUDE_PKG $CODEX_PKG $GEMINI_PKG into $npm_dir"
 	mkdir -p "$npm_dir"
 	if ! npm install --prefix "$npm_dir" --no-audit --no-fund --loglevel=error \
-		"$CLAUDE_PKG" "$CODEX_PKG" "$GEMINI_PKG" >"$npm_dir/install.log" 2>&1; then
+		--fetch-retries=1 --fetch-timeout=60000 "$CLAUDE_PKG" "$CODEX_PKG" "$GEMINI_PKG" >"$npm_dir/install.log" 2>&1; then
 		sed 's/^/#   /' "$npm_dir/install.log" | tail -n 15
 		skip "npm install failed (no registry?): see $npm_dir/install.log"
 	fi
@@ -82,9 +83,10 @@ python3 "$here/difftest.py" --runlayer "$RUNLAYER" --bin-dir "$bin" --work "$wor
 rc=$?
 end=$(date +%s)
 echo "# check-clients: $((end - start))s"
-if [ -n "${KEEP:-}" ] || [ $rc -ne 0 ]; then
+if [ -n "${KEEP:-}" ]; then
 	echo "# scratch kept in $work"
 else
 	rm -rf "$work"
+	[ $rc -eq 0 ] || echo "# run with KEEP=1 to keep the homes, listings and payloads"
 fi
 exit $rc

@@ -181,15 +181,13 @@ def codex(payload, rel, case):
 	def merge(s):
 		m = merged.setdefault(s["name"], {})
 		# A layer holding only some keys (enabled=false, args) merges into
-		# the server below it (§3 Codex).
-		for k in ("type", "command", "args", "url"):
+		# the server below it (§3 Codex); such a partial entry has neither
+		# command nor url in the payload, and its type is then meaningless.
+		for k in ("command", "args", "url"):
 			if s.get(k) is not None:
 				m[k] = s[k]
-		if s.get("command") is not None:
-			m.pop("url", None)
-		elif s.get("url") is not None:
-			m.pop("command", None)
-			m.pop("args", None)
+		if s.get("command") is not None or s.get("url") is not None:
+			m["type"] = s.get("type")
 		m["disabled"] = bool(s.get("disabled")) or m.get("disabled", False)
 
 	for c in configs(payload, "codex", "global"):
