@@ -20,6 +20,7 @@
 #include "util/file.h"
 #include "util/strset.h"
 #include "util/xalloc.h"
+#include "util/hex.h"
 #include "util/banned.h"
 
 /* Bound on project directories taken from client lists. */
@@ -265,18 +266,6 @@ collect_listed_projects(struct scan_ctx *x, const struct client_def *def, const 
 	}
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* "file:///a/b%20c" → "/a/b c"; NULL for other schemes or remote hosts. */
 static char *
 file_uri_path(const char *uri)
@@ -294,7 +283,7 @@ file_uri_path(const char *uri)
 	for (; *p && *p != '?' && *p != '#'; p++) {
 		int hi, lo;
 
-		if (*p == '%' && (hi = hexval(p[1])) >= 0 && (lo = hexval(p[2])) >= 0) {
+		if (*p == '%' && (hi = hex_value(p[1])) >= 0 && (lo = hex_value(p[2])) >= 0) {
 			char c = (char)(hi * 16 + lo);
 
 			if (c == '\0') {

@@ -173,7 +173,7 @@ mark_integers(cJSON *item, const char *text, const struct prepass *p, size_t *ne
 			if (*next < p->nnums) {
 				const struct num_tok *t = &p->nums[(*next)++];
 
-				if (t->is_int && t->len < 32) {
+				if (t->is_int) {
 					item->type |= TREE_INTEGER;
 					item->valuestring = xstrndup(text + t->off, t->len);
 				}

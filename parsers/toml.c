@@ -12,6 +12,7 @@
 
 #include "util/buf.h"
 #include "util/xalloc.h"
+#include "util/hex.h"
 #include "util/banned.h"
 
 /*
@@ -530,18 +531,6 @@ add_utf8(struct buf *b, uint32_t cp)
 	}
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* An escape after the backslash at p->pos (not a line-ending backslash). */
 static int
 parse_escape(struct toml_parser *p, struct buf *b)
@@ -563,7 +552,7 @@ parse_escape(struct toml_parser *p, struct buf *b)
 	case 'U':
 		n = c == 'u' ? 4 : 8;
 		for (i = 0; i < n; i++) {
-			int h = hexval(at(p, p->pos + 2 + i));
+			int h = hex_value(at(p, p->pos + 2 + i));
 
 			if (h < 0)
 				return fail(p, ERR_PARSE, start,
@@ -904,11 +893,11 @@ number_digits(const char *tok, size_t len, size_t *i, int radix, struct buf *b)
 	long n = 0;
 
 	for (;;) {
-		int c = *i < len ? (unsigned char)tok[*i] : -1, v = hexval(c);
+		int c = *i < len ? (unsigned char)tok[*i] : -1, v = hex_value(c);
 
 		if (c == '_') {
-			if (n == 0 || *i + 1 >= len || hexval((unsigned char)tok[*i + 1]) < 0 ||
-			    hexval((unsigned char)tok[*i + 1]) >= radix)
+			if (n == 0 || *i + 1 >= len || hex_value((unsigned char)tok[*i + 1]) < 0 ||
+			    hex_value((unsigned char)tok[*i + 1]) >= radix)
 				return -1;
 			(*i)++;
 			continue;
@@ -968,10 +957,10 @@ parse_number(struct toml_parser *p, cJSON **out)
 		if (n == 0 || i != len)
 			return bad_number(p, s, len, "invalid digit");
 		for (k = 0; k < (size_t)n; k++) {
-			if (mag > ((uint64_t)INT64_MAX - (uint64_t)hexval(p->str.data[k])) /
+			if (mag > ((uint64_t)INT64_MAX - (uint64_t)hex_value(p->str.data[k])) /
 				  (uint64_t)radix)
 				return bad_number(p, s, len, "integer out of range (64-bit signed)");
-			mag = mag * (uint64_t)radix + (uint64_t)hexval(p->str.data[k]);
+			mag = mag * (uint64_t)radix + (uint64_t)hex_value(p->str.data[k]);
 		}
 		snprintf(text, sizeof(text), "%llu", (unsigned long long)mag);
 		*out = tree_new_integer_text(text);

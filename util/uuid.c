@@ -9,24 +9,13 @@
 #include <unistd.h>
 
 #include "util/sha1.h"
+#include "util/hex.h"
 #include "util/banned.h"
 
 const unsigned char uuid_ns_dns[UUID_LEN] = {
 	0x6b, 0xa7, 0xb8, 0x10, 0x9d, 0xad, 0x11, 0xd1,
 	0x80, 0xb4, 0x00, 0xc0, 0x4f, 0xd4, 0x30, 0xc8,
 };
-
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 int
 uuid_parse(const char *text, unsigned char out[UUID_LEN])
@@ -43,10 +32,10 @@ uuid_parse(const char *text, unsigned char out[UUID_LEN])
 				return -1;
 			continue;
 		}
-		hi = hexval((unsigned char)text[i]);
+		hi = hex_value((unsigned char)text[i]);
 		if (hi < 0)
 			return -1;
-		lo = hexval((unsigned char)text[++i]);
+		lo = hex_value((unsigned char)text[++i]);
 		if (lo < 0)
 			return -1;
 		out[n++] = (unsigned char)(hi << 4 | lo);
