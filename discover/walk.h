@@ -107,7 +107,14 @@ struct walk_result {
  * Each directory is opened relative to its parent's descriptor with
  * O_NOFOLLOW, so a concurrent rename or symlink swap cannot lead the walk
  * outside the root. Unreadable or vanishing directories are counted and
- * skipped. Memory stays proportional to the hits plus the walk frontier.
+ * skipped. Memory stays proportional to the hits plus the walk frontier: a
+ * directory yields after 1024 subdirectories, so a level never queues more.
+ * Bind-mount loops are cut by comparing each directory's (st_dev, st_ino)
+ * with its ancestors'.
+ *
+ * Cloud placeholder trees (clients.md §2.1: "Library/Mobile Documents",
+ * "Library/CloudStorage") are the caller's to exclude; on macOS, entries
+ * flagged SF_DATALESS are skipped as well (skipped_dataless).
  *
  * A crawl cut short by the timeout or by max_hits still returns 0 with the
  * hits found so far (timed_out or truncated set). A thread blocked in a
