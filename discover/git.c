@@ -33,6 +33,7 @@ struct git_cache {
 	size_t n_repos, cap_repos;
 	struct smap by_gitdir;	/* gitdir → repos index */
 	struct smap by_dir;	/* start directory → repos index or SIZE_MAX */
+	char *ceiling;		/* discovery stops here, or NULL */
 	git_repository *open;	/* the most recently used repository */
 	size_t open_idx;
 	unsigned long opens;
@@ -113,11 +114,12 @@ smap_release(struct smap *m)
 }
 
 struct git_cache *
-git_cache_new(void)
+git_cache_new(const char *ceiling)
 {
 	struct git_cache *c = xcalloc(1, sizeof(*c));
 
 	git_libgit2_init();
+	c->ceiling = ceiling && *ceiling ? xstrdup(ceiling) : NULL;
 	c->open_idx = NO_REPO;
 	return c;
 }
@@ -143,6 +145,7 @@ git_cache_free(struct git_cache *c)
 	free(c->repos);
 	smap_release(&c->by_gitdir);
 	smap_release(&c->by_dir);
+	free(c->ceiling);
 	free(c);
 	git_libgit2_shutdown();
 }
@@ -347,7 +350,7 @@ git_provenance(struct git_cache *c, const char *path, const char *project,
 	} else {
 		git_buf gd = { NULL, 0, 0 };
 
-		if (git_repository_discover(&gd, start, 0, NULL) == 0) {
+		if (git_repository_discover(&gd, start, 0, c->ceiling) == 0) {
 			idx = repo_for_gitdir(c, gd.ptr);
 			git_buf_dispose(&gd);
 		} else {

@@ -16,7 +16,13 @@
  */
 struct git_cache;
 
-struct git_cache *git_cache_new(void);
+/*
+ * ceiling (may be NULL): repository discovery never looks at this
+ * directory or above it (libgit2 ceiling_dirs; absolute, ':'-separated), so
+ * a scan of a home kept inside some other repository attributes nothing
+ * to that repository. The home itself may still be one (dotfiles).
+ */
+struct git_cache *git_cache_new(const char *ceiling);
 void git_cache_free(struct git_cache *c);
 
 /*

@@ -121,7 +121,7 @@ test_provenance(void)
 	   "git checkout -q HEAD~1");
 	sh("mkdir -p plain && echo '{}' > plain/.mcp.json && echo '{}' > outside.json");
 
-	c = git_cache_new();
+	c = git_cache_new(NULL);
 	root = realpath(tp("committed"), NULL);
 
 	g = prov(c, tp("committed/.mcp.json"), tp("committed"));
@@ -186,6 +186,21 @@ test_provenance(void)
 	is_str(g ? g->status : NULL, "tracked", "symlinked project dir resolves");
 	git_info_free(g);
 
+	/* A ceiling hides repositories at or above it. */
+	{
+		struct git_cache *cc;
+
+		sh("mkdir -p committed/home/p && echo '{}' > committed/home/p/.mcp.json");
+		cc = git_cache_new(tp("committed"));
+		g = prov(cc, tp("committed/home/p/.mcp.json"), tp("committed/home/p"));
+		ok(g == NULL, "ceiling: the enclosing repository is not used");
+		git_info_free(g);
+		git_cache_free(cc);
+		g = prov(c, tp("committed/home/p/.mcp.json"), tp("committed/home/p"));
+		is_str(g ? g->status : NULL, "untracked", "without a ceiling it is");
+		git_info_free(g);
+	}
+
 	/* A missing project directory is not an error. */
 	g = prov(c, NULL, tp("gone"));
 	ok(g == NULL, "missing project: NULL");
@@ -204,7 +219,7 @@ test_many(void)
 	for (i = 0; i < 20; i++)
 		sh("git init -q -b main many/r%d && echo '{}' > many/r%d/.mcp.json && "
 		   "git -C many/r%d add .mcp.json && git -C many/r%d commit -q -m x", i, i, i, i);
-	c = git_cache_new();
+	c = git_cache_new(NULL);
 	/* Grouped by repository, as a scan produces them: one open each. */
 	for (i = 0; i < 40; i++) {
 		snprintf(rel, sizeof(rel), "many/r%d/.mcp.json", i / 2);
