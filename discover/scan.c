@@ -12,6 +12,7 @@
 
 #include "discover/catalog.h"
 #include "discover/extract.h"
+#include "discover/git.h"
 #include "discover/paths.h"
 #include "discover/plugins.h"
 #include "discover/walk.h"
@@ -596,6 +597,34 @@ scan_crawl(struct scan_ctx *x, const struct proj_pattern *pats, size_t npats, st
 	return r;
 }
 
+/*
+ * Git provenance of every project config, in one libgit2 session cached per
+ * repository. Discovery stops above the home, so a home kept inside some
+ * other work tree (a test fixture) is not attributed to it.
+ */
+static void
+scan_git(struct scan_result *r, const char *home)
+{
+	struct git_cache *gc = NULL;
+	char *real = realpath(home, NULL), *ceiling = NULL, *slash;
+	size_t i;
+
+	if (real && (slash = strrchr(real, '/')) != NULL)
+		ceiling = slash == real ? xstrdup("/") : xstrndup(real, (size_t)(slash - real));
+	for (i = 0; i < r->n_configs; i++) {
+		struct mcp_config *c = &r->configs[i];
+
+		if (c->scope != SCOPE_PROJECT || c->git)
+			continue;
+		if (gc == NULL)
+			gc = git_cache_new(ceiling);
+		git_provenance(gc, c->config_path, c->project_path, &c->git, NULL);
+	}
+	git_cache_free(gc);
+	free(ceiling);
+	free(real);
+}
+
 int
 scan_run(const struct scan_opts *o, struct scan_result *r, struct err *e)
 {
@@ -654,6 +683,7 @@ scan_run(const struct scan_opts *o, struct scan_result *r, struct err *e)
 		}
 	}
 	free(pats);
+	scan_git(r, o->home);
 	path_list_release(&x.projects);
 	strset_release(&x.done);
 	strset_release(&x.global_files);
