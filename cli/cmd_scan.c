@@ -17,6 +17,7 @@
 #include "discover/scan.h"
 #include "net/payload.h"
 #include "parsers/tree.h"
+#include "store/store.h"
 #include "util/file.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
@@ -29,7 +30,9 @@ static const struct cmd_help scan_help = {
 	"in the catalog (see 'runlayer clients'), the projects those clients list, and\n"
 	"a bounded crawl of the home directory. Secrets in env, headers, args and URLs\n"
 	"are redacted before anything is printed. --dry-run prints the exact payload\n"
-	"the backend would receive, and changes nothing on disk."
+	"the backend would receive, and changes nothing on disk. Otherwise the scan\n"
+	"is recorded in the local inventory (see 'runlayer inventory'; --db PATH,\n"
+	"RUNLAYER_DB or RUNLAYER_HOME relocate it) unless --no-store is given."
 };
 
 /* Environment fallback for a numeric option, clamped like the flag. */
@@ -76,7 +79,7 @@ strip_slash(const char *p)
 }
 
 static void
-print_summary(const struct scan_result *r, const struct device_info *dev)
+print_summary(const struct scan_result *r, const struct device_info *dev, int offline)
 {
 	size_t n, m, g, p, pl, i, errors = 0;
 
@@ -108,7 +111,10 @@ print_summary(const struct scan_result *r, const struct device_info *dev)
 	if (r->crawl_timed_out)
 		printf("%s%s the project crawl hit its time limit; results are partial%s\n",
 		       out_color(stdout, OUT_YELLOW), out_sym_warn(), out_color(stdout, OUT_RESET));
-	printf("Nothing submitted: no backend host is configured (local-only scan).\n");
+	if (offline)
+		printf("Nothing submitted: --offline (local-only scan).\n");
+	else
+		printf("Nothing submitted: no backend host is configured (local-only scan).\n");
 }
 
 static void
@@ -135,10 +141,64 @@ report_issues(const struct scan_result *r)
 			r->skipped_excluded, r->skipped_permission, r->skipped_symlink);
 }
 
+/*
+ * Record the scan in the local inventory (one transaction) and say what
+ * changed since the previous one. 0, or -1 after printing the error.
+ */
+static int
+store_scan_result(const char *db, const struct scan_result *r, const struct device_info *dev,
+		  const char *org_device_id, const struct timespec *started, int partial)
+{
+	struct store_device sd = { dev->device_id, dev->hostname, dev->os, dev->os_version,
+				   dev->username, org_device_id };
+	struct store_scan in;
+	struct store_scan_rows last = { NULL, 0, 0 };
+	struct store *s = NULL;
+	struct err e = ERR_INIT;
+	char *path = db ? xstrdup(db) : store_default_path(&e);
+	long long id = 0;
+	int ret = -1;
+
+	if (path == NULL) {
+		out_error_err(&e, "cannot locate the inventory");
+		return -1;
+	}
+	memset(&in, 0, sizeof(in));
+	in.device = &sd;
+	in.result = r;
+	in.hash_files = 1;
+	in.collector_version = RUNLAYER_VERSION;
+	in.started = *started;
+	in.partial_projects = partial;
+	in.submission = STORE_SUB_LOCAL;
+	if (store_open(path, STORE_CREATE, 0, &s, &e) < 0 ||
+	    store_record_scan(s, &in, &id, &e) < 0) {
+		out_error_err(&e, "cannot record the scan in the inventory");
+		goto out;
+	}
+	ret = 0;
+	if (g_opts.quiet || store_scans(s, 1, &last, &e) < 0 || last.n != 1)
+		goto out;
+	if (last.v[0].n_added == last.v[0].n_servers && last.v[0].n_removed == 0 &&
+	    last.v[0].n_changed == 0)
+		printf("Recorded as scan %lld in %s\n", id, path);
+	else
+		printf("Recorded as scan %lld in %s: %ld added, %ld removed, %ld changed "
+		       "(see '%s inventory diff')\n", id, path, last.v[0].n_added,
+		       last.v[0].n_removed, last.v[0].n_changed, prog_name);
+out:
+	store_scan_rows_release(&last);
+	store_close(s);
+	free(path);
+	return ret;
+}
+
 int
 cmd_scan(int argc, char **argv)
 {
-	int dry_run = 0, no_projects = 0;
+	int dry_run = 0, no_projects = 0, no_store = 0, offline = 0;
+	const char *db = NULL;
+	struct timespec started;
 	long depth = -1, timeout = -1, threads = 0;
 	const char *home = NULL, *root = NULL, *os = NULL, *device_id = NULL, *username = NULL;
 	const char *org_device_id = NULL, *secret = NULL, *host = NULL, *org_key = NULL,
@@ -159,6 +219,9 @@ cmd_scan(int argc, char **argv)
 		{ OPT_STRING, 0, "org-api-key", &org_key, "NAME", "named org API key from config.yaml", 0, 0, NULL, 0, 0 },
 		{ OPT_STRING, 0, "ca-bundle", &ca_bundle, "PATH", "extra CA bundle for TLS", 0, 0, NULL, 0, 0 },
 		{ OPT_INT, 0, "threads", &threads, "N", "crawl threads (0 = automatic)", 0, 64, NULL, 0, OPT_HIDDEN },
+		{ OPT_FLAG, 0, "offline", &offline, NULL, "local-only scan: record in the inventory, submit nothing", 0, 0, NULL, 0, 0 },
+		{ OPT_FLAG, 0, "no-store", &no_store, NULL, "do not record the scan in the local inventory", 0, 0, NULL, 0, 0 },
+		{ OPT_STRING, 0, "db", &db, "PATH", "inventory database (RUNLAYER_DB; default ~/.runlayer/inventory.db)", 0, 0, NULL, 0, 0 },
 		OPT_COMMON, OPT_COMMON_JSON,
 		{ OPT_END, 0, NULL, NULL, NULL, NULL, 0, 0, NULL, 0, 0 }
 	};
@@ -201,6 +264,7 @@ cmd_scan(int argc, char **argv)
 
 	if (!g_opts.quiet && !dry_run)
 		printf("Scanning MCP client configurations...\n");
+	clock_gettime(CLOCK_REALTIME, &started);
 	if (scan_run(&so, &r, &e) < 0) {
 		out_error_err(&e, "cannot scan");
 		rc = EXIT_FAIL;
@@ -229,8 +293,12 @@ cmd_scan(int argc, char **argv)
 		printf("%s\n", text);
 		free(text);
 		cJSON_Delete(payload);
-	} else if (!g_opts.quiet) {
-		print_summary(&r, &dev);
+	} else {
+		if (!g_opts.quiet)
+			print_summary(&r, &dev, offline);
+		if (!no_store && store_scan_result(db, &r, &dev, org_device_id, &started,
+						   no_projects) < 0)
+			rc = EXIT_FAIL;
 	}
 out:
 	device_info_release(&dev);

@@ -17,6 +17,7 @@ const struct command commands[] = {
 	{ "clients", cmd_clients, "list the AI clients the scan knows, with their config files", 0 },
 	{ "debug", cmd_debug, "developer tools: parse a config file and print its tree", 0 },
 	{ "help", cmd_help, "show help for a command", 0 },
+	{ "inventory", cmd_inventory, "the local inventory: servers, history, diffs, exports, audit log", 0 },
 	{ "scan", cmd_scan, "find every MCP server configured on this machine", 0 },
 	{ "version", cmd_version, "print the version", 0 },
 };

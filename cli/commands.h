@@ -34,6 +34,7 @@ int subcommand_run(const char *parent, const struct subcommand *subs, int argc, 
 int cmd_clients(int argc, char **argv);
 int cmd_debug(int argc, char **argv);
 int cmd_help(int argc, char **argv);
+int cmd_inventory(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 
