@@ -110,8 +110,10 @@ fuzz: | deps
 bench: all
 	@./tests/bench/run.sh $(abspath $(BIN))
 
+# Exit 77 means the clients could not be installed (no npm registry): a skip.
 check-clients: all
-	@RUNLAYER=$(abspath $(BIN)) ./tests/clients/run.sh
+	@RUNLAYER=$(abspath $(BIN)) ./tests/clients/run.sh; rc=$$?; \
+	if [ $$rc -eq 77 ]; then echo "check-clients: skipped"; exit 0; fi; exit $$rc
 
 hdr-check: | deps
 	@for h in $$(find util parsers discover resolver store net hooks cli -name '*.h'); do \

@@ -103,6 +103,8 @@ subst_root(const char *s, const char *root)
 		"${CLAUDE_PLUGIN_ROOT}", "${PLUGIN_ROOT}", "${CURSOR_PLUGIN_ROOT}",
 		"${extensionPath}", "${__dirname}", NULL
 	};
+	/* Path separators (Gemini extensions, VS Code-style configs). */
+	static const char *const seps[] = { "${/}", "${pathSeparator}", NULL };
 	struct buf b = BUF_INIT;
 	const char *p = s;
 
@@ -120,6 +122,15 @@ subst_root(const char *s, const char *root)
 				p += l;
 				hit = 1;
 				break;
+			}
+		}
+		for (i = 0; !hit && seps[i]; i++) {
+			size_t l = strlen(seps[i]);
+
+			if (strncmp(p, seps[i], l) == 0) {
+				buf_addc(&b, '/');
+				p += l;
+				hit = 1;
 			}
 		}
 		if (!hit)

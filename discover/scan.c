@@ -101,16 +101,109 @@ flag_true(const cJSON *obj, const char *key)
 	return cJSON_IsObject(obj) && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(obj, key));
 }
 
-/* clients.md §1.2 ".mcp.json approval", in order. */
+/* Read a small file's first line (gitdir:, commondir). NULL when absent. */
+static char *
+first_line(const char *path)
+{
+	struct buf b = BUF_INIT;
+	struct err e = ERR_INIT;
+	char *nl;
+
+	if (file_read(path, 4096, 0, &b, NULL, &e) < 0) {
+		buf_release(&b);
+		return NULL;
+	}
+	if ((nl = strpbrk(b.data, "\r\n")) != NULL)
+		*nl = '\0';
+	return buf_detach(&b, NULL);
+}
+
+/*
+ * The work tree root of dir as Claude Code and Codex key projects: the
+ * nearest ancestor holding .git; for a linked worktree (.git is a file
+ * "gitdir: …/.git/worktrees/<n>" with a commondir) the main checkout.
+ * NULL outside git.
+ */
+static char *
+git_root_of(const char *dir)
+{
+	char *d = xstrdup(dir), *slash;
+
+	for (;;) {
+		char *dotgit = path_join(d, ".git");
+		struct stat st;
+
+		if (lstat(dotgit, &st) == 0) {
+			if (S_ISREG(st.st_mode)) {
+				char *line = first_line(dotgit), *gitdir, *common, *cd = NULL;
+
+				if (line && strncmp(line, "gitdir: ", 8) == 0) {
+					gitdir = line[8] == '/' ? xstrdup(line + 8) : path_join(d, line + 8);
+					common = path_join(gitdir, "commondir");
+					cd = first_line(common);
+					free(common);
+					if (cd) {
+						char *abs = cd[0] == '/' ? xstrdup(cd) : path_join(gitdir, cd);
+						char *real = resolved(abs);
+						char *s2 = strrchr(real, '/');
+
+						/* <main>/.git → <main> */
+						if (s2 && strcmp(s2, "/.git") == 0 && s2 != real) {
+							*s2 = '\0';
+							free(d);
+							d = xstrdup(real);
+						}
+						free(real);
+						free(abs);
+					}
+					free(cd);
+					free(gitdir);
+				}
+				free(line);
+			}
+			free(dotgit);
+			return d;
+		}
+		free(dotgit);
+		slash = strrchr(d, '/');
+		if (slash == NULL || slash == d)
+			break;
+		*slash = '\0';
+	}
+	free(d);
+	return NULL;
+}
+
+static const cJSON *
+claude_project_entry(struct scan_ctx *x, const char *key)
+{
+	const cJSON *projects = cJSON_GetObjectItemCaseSensitive(x->claude_json, "projects");
+
+	return cJSON_IsObject(projects) && key ? cJSON_GetObjectItemCaseSensitive(projects, key) : NULL;
+}
+
+static int
+enables(const cJSON *settings, const char *norm)
+{
+	return list_has(settings, "enabledMcpjsonServers", norm) ||
+	       flag_true(settings, "enableAllProjectMcpServers");
+}
+
+/*
+ * clients.md §1.2 ".mcp.json approval", rules in order, for a Claude Code
+ * session started in the project directory: the ~/.claude.json entry is
+ * keyed by the git root (main worktree), else the directory itself; the
+ * .claude/settings*.json files are read from the directory.
+ */
 static void
 claude_approvals(struct scan_ctx *x, struct mcp_config *cfg)
 {
-	const cJSON *projects = cJSON_GetObjectItemCaseSensitive(x->claude_json, "projects");
-	const cJSON *proj = cJSON_IsObject(projects) && cfg->project_path ?
-		cJSON_GetObjectItemCaseSensitive(projects, cfg->project_path) : NULL;
+	char *root = git_root_of(cfg->project_path);
+	const cJSON *proj = claude_project_entry(x, root ? root : cfg->project_path);
 	char *p;
 	cJSON *local = NULL, *shared = NULL;
 	int trusted = flag_true(proj, "hasTrustDialogAccepted");
+	int in_git = root != NULL;
 	size_t i;
 
 	p = path_join(cfg->project_path, ".claude/settings.local.json");
@@ -124,22 +217,21 @@ claude_approvals(struct scan_ctx *x, struct mcp_config *cfg)
 		char *n = claude_norm(s->name);
 		const cJSON *srcs[] = { x->claude_settings, shared, local, proj };
 		size_t k;
-		int rejected = 0, user_ok, proj_ok;
+		int rejected = 0, merged = 0, untrusted_ok;
 
-		for (k = 0; k < 4; k++)
+		for (k = 0; k < 4; k++) {
 			if (list_has(srcs[k], "disabledMcpjsonServers", n))
 				rejected = 1;
-		user_ok = list_has(x->claude_settings, "enabledMcpjsonServers", n) ||
-			  flag_true(x->claude_settings, "enableAllProjectMcpServers") ||
-			  list_has(local, "enabledMcpjsonServers", n) ||
-			  flag_true(local, "enableAllProjectMcpServers") ||
-			  list_has(proj, "enabledMcpjsonServers", n) ||
-			  flag_true(proj, "enableAllProjectMcpServers");
-		proj_ok = list_has(shared, "enabledMcpjsonServers", n) ||
-			  flag_true(shared, "enableAllProjectMcpServers");
+			if (enables(srcs[k], n))
+				merged = 1;
+		}
+		/* Untrusted: only user settings, or the local file (and the legacy
+		 * project entry, which Claude moves into it) when in git. */
+		untrusted_ok = enables(x->claude_settings, n) ||
+			       (in_git && (enables(local, n) || enables(proj, n)));
 		if (rejected)
 			s->approval = APPROVAL_REJECTED;
-		else if (user_ok || (trusted && proj_ok))
+		else if (trusted ? merged : untrusted_ok)
 			s->approval = APPROVAL_APPROVED;
 		else
 			s->approval = APPROVAL_PENDING;
@@ -147,49 +239,73 @@ claude_approvals(struct scan_ctx *x, struct mcp_config *cfg)
 	}
 	cJSON_Delete(local);
 	cJSON_Delete(shared);
+	free(root);
 }
 
-/* Codex: trust of a project layer from [projects."<dir>"].trust_level. */
+static int
+codex_trusted_key(struct scan_ctx *x, const char *key)
+{
+	const cJSON *projects = cJSON_GetObjectItemCaseSensitive(x->codex_config, "projects");
+	const cJSON *p = cJSON_IsObject(projects) && key ?
+		cJSON_GetObjectItemCaseSensitive(projects, key) : NULL;
+	const cJSON *t = cJSON_IsObject(p) ? cJSON_GetObjectItemCaseSensitive(p, "trust_level") : NULL;
+
+	return cJSON_IsString(t) && strcmp(t->valuestring, "trusted") == 0;
+}
+
+/* Codex (clients.md §2.2): the directory's own key, then the project root's
+ * (nearest .git; the main worktree for a linked one). A trusted parent of the
+ * root does not count. */
 static char *
 codex_trust(struct scan_ctx *x, const char *project)
 {
-	const cJSON *projects = cJSON_GetObjectItemCaseSensitive(x->codex_config, "projects");
-	const cJSON *p = cJSON_IsObject(projects) ?
-		cJSON_GetObjectItemCaseSensitive(projects, project) : NULL;
-	const cJSON *t = cJSON_IsObject(p) ? cJSON_GetObjectItemCaseSensitive(p, "trust_level") : NULL;
+	char *root;
+	int ok = codex_trusted_key(x, project);
 
-	if (cJSON_IsString(t) && strcmp(t->valuestring, "trusted") == 0)
-		return xstrdup("trusted");
-	return xstrdup("untrusted");
+	if (!ok && (root = git_root_of(project)) != NULL) {
+		ok = codex_trusted_key(x, root);
+		free(root);
+	}
+	return xstrdup(ok ? "trusted" : "untrusted");
 }
 
-/* Gemini: the longest matching rule of trustedFolders.json decides. */
+/* Gemini: the longest matching rule of trustedFolders.json decides;
+ * TRUST_PARENT trusts the parent of the named folder. */
 static char *
 gemini_trust(struct scan_ctx *x, const char *project)
 {
 	const cJSON *c;
 	size_t best = 0;
-	const char *verdict = NULL;
+	int found = 0, trusted = 0;
 
 	cJSON_ArrayForEach(c, x->gemini_trust) {
+		const char *rule;
 		size_t l;
+		int parent;
 
-		if (c->string == NULL || !cJSON_IsString(c))
+		if (c->string == NULL || !cJSON_IsString(c) || c->string[0] != '/')
 			continue;
+		parent = strcmp(c->valuestring, "TRUST_PARENT") == 0;
 		l = strlen(c->string);
 		while (l > 1 && c->string[l - 1] == '/')
 			l--;
-		if (strncmp(project, c->string, l) != 0 ||
-		    (project[l] != '\0' && project[l] != '/'))
+		if (parent) {
+			while (l > 1 && c->string[l - 1] != '/')
+				l--;
+			if (l > 1)
+				l--;
+		}
+		rule = c->string;
+		if (strncmp(project, rule, l) != 0 ||
+		    (l > 1 && project[l] != '\0' && project[l] != '/'))
 			continue;
-		if (l >= best) {
+		if (!found || l >= best) {
 			best = l;
-			verdict = c->valuestring;
+			found = 1;
+			trusted = strcmp(c->valuestring, "TRUST_FOLDER") == 0 || parent;
 		}
 	}
-	if (verdict && (strcmp(verdict, "TRUST_FOLDER") == 0 || strcmp(verdict, "TRUST_PARENT") == 0))
-		return xstrdup("trusted");
-	return xstrdup("untrusted");
+	return xstrdup(trusted ? "trusted" : "untrusted");
 }
 
 static void
@@ -597,6 +713,79 @@ scan_crawl(struct scan_ctx *x, const struct proj_pattern *pats, size_t npats, st
 	return r;
 }
 
+static int
+name_in(const cJSON *arr, const char *name)
+{
+	const cJSON *c;
+
+	cJSON_ArrayForEach(c, arr)
+		if (cJSON_IsString(c) && strcmp(c->valuestring, name) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Gemini CLI switches servers off by name outside their own entries
+ * (clients.md §1.4 "Off"): ~/.gemini/mcp-server-enablement.json
+ * {"<lowercased>": {"enabled": false}}, and mcp.excluded / mcp.allowed in
+ * the user and system settings. Applied to every gemini_cli configuration.
+ */
+static void
+gemini_switches(struct scan_ctx *x)
+{
+	static const char *const settings_tmpl[] = {
+		"{env:GEMINI_CLI_HOME|~}/.gemini/settings.json", "/etc/gemini-cli/settings.json",
+		"/Library/Application Support/GeminiCli/settings.json",
+		"{PROGRAMDATA}/gemini-cli/settings.json", NULL
+	};
+	static const unsigned settings_os[] = { CAT_ALL, CAT_LINUX, CAT_DARWIN, CAT_WINDOWS };
+	struct path_list l = { NULL, 0, 0 };
+	cJSON *enablement = NULL, *settings[4] = { NULL, NULL, NULL, NULL };
+	size_t i, k, j;
+
+	if (paths_expand(&x->pc, "{env:GEMINI_CLI_HOME|~}/.gemini/mcp-server-enablement.json", &l) == 0 && l.n)
+		enablement = load_quiet(l.v[0], TREE_FMT_JSONC);
+	path_list_release(&l);
+	for (i = 0; settings_tmpl[i]; i++) {
+		if (!(settings_os[i] & x->pc.os))
+			continue;
+		if (paths_expand(&x->pc, settings_tmpl[i], &l) == 0 && l.n)
+			settings[i] = load_quiet(l.v[0], TREE_FMT_JSONC);
+		path_list_release(&l);
+	}
+	for (i = 0; i < x->r->n_configs; i++) {
+		struct mcp_config *c = &x->r->configs[i];
+
+		if (strcmp(c->client, "gemini_cli") != 0)
+			continue;
+		for (k = 0; k < c->n_servers; k++) {
+			struct mcp_server *s = &c->servers[k];
+			char *lower = xstrdup(s->name), *q;
+			const cJSON *en;
+
+			for (q = lower; *q; q++)
+				if (*q >= 'A' && *q <= 'Z')
+					*q = (char)(*q - 'A' + 'a');
+			en = cJSON_GetObjectItemCaseSensitive(enablement, lower);
+			if (cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(en, "enabled")))
+				s->disabled = 1;
+			for (j = 0; j < 4; j++) {
+				const cJSON *mcp = cJSON_GetObjectItemCaseSensitive(settings[j], "mcp");
+				const cJSON *allowed = cJSON_GetObjectItemCaseSensitive(mcp, "allowed");
+
+				if (name_in(cJSON_GetObjectItemCaseSensitive(mcp, "excluded"), s->name))
+					s->disabled = 1;
+				if (cJSON_IsArray(allowed) && !name_in(allowed, s->name))
+					s->disabled = 1;
+			}
+			free(lower);
+		}
+	}
+	cJSON_Delete(enablement);
+	for (j = 0; j < 4; j++)
+		cJSON_Delete(settings[j]);
+}
+
 /*
  * Git provenance of every project config, in one libgit2 session cached per
  * repository. Discovery stops above the home, so a home kept inside some
@@ -683,6 +872,7 @@ scan_run(const struct scan_opts *o, struct scan_result *r, struct err *e)
 		}
 	}
 	free(pats);
+	gemini_switches(&x);
 	scan_git(r, o->home);
 	path_list_release(&x.projects);
 	strset_release(&x.done);
