@@ -1,3 +1,0 @@
-build/parsers/toml.o: parsers/toml.c parsers/tree.h util/err.h
-parsers/tree.h:
-util/err.h:

@@ -1,3 +1,0 @@
-build/util/xalloc.o: util/xalloc.c util/xalloc.h util/banned.h
-util/xalloc.h:
-util/banned.h:
