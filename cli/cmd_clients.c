@@ -17,7 +17,10 @@ static const struct cmd_help clients_help = {
 	"List the AI clients whose MCP configuration the scan reads.",
 	"With --paths, every configuration file template is listed per OS\n"
 	"(~ is the home, {AS} the per-OS application-support directory, {VSU} every\n"
-	"VS Code fork's User directory, {env:X|default} a relocation variable)."
+	"VS Code fork's User directory, {env:X|default} a relocation variable).\n"
+	"In --json, server_keys says where servers live in each file: \"a/b\" is a\n"
+	"nested key, a key with a dot is literal, and '@' marks a list of objects\n"
+	"with a \"name\"."
 };
 
 static const char *
@@ -48,9 +51,10 @@ client_os(const struct client_def *d)
 static cJSON *
 client_json(const struct client_def *d)
 {
-	cJSON *o = cJSON_CreateObject(), *paths, *projects, *osarr;
+	cJSON *o = cJSON_CreateObject(), *paths, *projects, *osarr, *conts;
 	const struct cat_path *p;
 	const char *const *pp;
+	unsigned i;
 
 	cJSON_AddStringToObject(o, "id", d->id);
 	cJSON_AddStringToObject(o, "name", d->label);
@@ -70,6 +74,9 @@ client_json(const struct client_def *d)
 		cJSON_AddBoolToObject(e, "managed", (p->flags & CAT_MANAGED) != 0);
 		cJSON_AddItemToArray(paths, e);
 	}
+	conts = cJSON_AddArrayToObject(o, "server_keys");
+	for (i = 0; i < CAT_MAX_CONTAINERS && d->containers[i]; i++)
+		cJSON_AddItemToArray(conts, cJSON_CreateString(d->containers[i]));
 	projects = cJSON_AddArrayToObject(o, "project_files");
 	for (pp = d->projects; *pp; pp++)
 		cJSON_AddItemToArray(projects, cJSON_CreateString(*pp));

@@ -582,6 +582,25 @@ scan_globals(struct scan_ctx *x)
 	}
 }
 
+static size_t
+components(const char *pattern)
+{
+	size_t n = 1;
+
+	for (; *pattern; pattern++)
+		n += *pattern == '/';
+	return n;
+}
+
+/* Does path end with "/" + pattern (a literal relative path)? */
+static int
+pattern_matches(const char *path, const char *pattern)
+{
+	size_t lp = strlen(path), lt = strlen(pattern);
+
+	return lp > lt && path[lp - lt - 1] == '/' && strcmp(path + lp - lt, pattern) == 0;
+}
+
 /* Project root of a hit: strip the pattern's components from the path. */
 static char *
 project_root(const char *path, const char *pattern)
@@ -687,11 +706,25 @@ scan_crawl(struct scan_ctx *x, const struct proj_pattern *pats, size_t npats, st
 	r = walk_run(&wo, &wr, e);
 	if (r == 0) {
 		for (i = 0; i < wr.n_hits; i++) {
-			const struct proj_pattern *p = &pats[wr.hits[i].pattern];
-			char *root = project_root(wr.hits[i].path, p->pattern);
+			size_t k, best = 0;
 
-			process_file(x, p->def, wr.hits[i].path, SCOPE_PROJECT, root, 0);
-			free(root);
+			/* A file may match several patterns (".warp/.mcp.json" also
+			 * ends in ".mcp.json"): the most specific one names the
+			 * client; equally specific ones each get it. */
+			for (k = 0; k < npats; k++)
+				if (pattern_matches(wr.hits[i].path, pats[k].pattern) &&
+				    components(pats[k].pattern) > best)
+					best = components(pats[k].pattern);
+			for (k = 0; k < npats; k++) {
+				char *root;
+
+				if (components(pats[k].pattern) != best ||
+				    !pattern_matches(wr.hits[i].path, pats[k].pattern))
+					continue;
+				root = project_root(wr.hits[i].path, pats[k].pattern);
+				process_file(x, pats[k].def, wr.hits[i].path, SCOPE_PROJECT, root, 0);
+				free(root);
+			}
 		}
 		x->r->dirs_visited = wr.dirs_visited;
 		x->r->files_seen = wr.files_seen;
