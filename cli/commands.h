@@ -31,11 +31,14 @@ struct subcommand {
 /* Dispatch argv[1] to a subcommand of parent (argv[0] is the parent name). */
 int subcommand_run(const char *parent, const struct subcommand *subs, int argc, char **argv);
 
+int cmd_bootstrap(int argc, char **argv);
 int cmd_clients(int argc, char **argv);
 int cmd_debug(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_inventory(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
+int cmd_setup(int argc, char **argv);
+int cmd_setup_hooks(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 
 #endif
