@@ -17,14 +17,16 @@
 	"c.git_branch, c.git_commit, c.git_status, fs.started_at, ls.started_at, " \
 	"sv.first_scan, sv.last_scan, cur.scan IS NOT NULL, coalesce(cur.carried, 0) "
 
-/* `cur` is the observation by the latest scan of the server's device. */
+/* `cur` is the observation by the latest scan of the server's device (held
+ * by an earlier scan when the latest changed nothing: obs_scan). */
 #define ROW_FROM(version) \
 	"FROM servers sv JOIN configs c ON c.id = sv.config " \
 	"JOIN devices d ON d.id = c.device " \
 	"JOIN server_versions v ON v.id = " version " " \
 	"JOIN scans fs ON fs.id = sv.first_scan JOIN scans ls ON ls.id = sv.last_scan " \
-	"LEFT JOIN observations cur ON cur.server = sv.id AND " \
-	"cur.scan = (SELECT max(id) FROM scans WHERE device = c.device) "
+	"LEFT JOIN observations cur ON cur.server = sv.id AND cur.scan = " \
+	"(SELECT coalesce(l.obs_scan, l.id) FROM scans l WHERE l.id = " \
+	"(SELECT max(id) FROM scans WHERE device = c.device)) "
 
 #define ROW_ORDER "ORDER BY c.client, c.scope, c.project_path, c.config_path, sv.name, sv.id"
 
@@ -193,21 +195,13 @@ store_scan_rows_release(struct store_scan_rows *rows)
 int
 store_scans(struct store *s, long limit, struct store_scan_rows *out, struct err *e)
 {
-	/* Changes versus the device's previous scan, from the observations. */
 	static const char *const q_sql =
-		"WITH sc AS (SELECT id, (SELECT max(p.id) FROM scans p WHERE p.device = scans.device "
-		"AND p.id < scans.id) AS prev FROM scans ORDER BY id DESC LIMIT ?1) "
-		"SELECT s.id, d.device_id, d.hostname, s.username, s.collector_version, s.started_at, "
-		"s.ended_at, s.duration_ms, s.n_configs, s.n_servers, s.n_global, s.n_project, "
-		"s.n_plugin, s.n_errors, s.n_skipped, s.partial, s.submission, s.submission_detail, "
-		"s.submitted_at, "
-		"(SELECT count(*) FROM observations o WHERE o.scan = s.id AND NOT EXISTS "
-		" (SELECT 1 FROM observations p WHERE p.scan = sc.prev AND p.server = o.server)), "
-		"(SELECT count(*) FROM observations p WHERE p.scan = sc.prev AND NOT EXISTS "
-		" (SELECT 1 FROM observations o WHERE o.scan = s.id AND o.server = p.server)), "
-		"(SELECT count(*) FROM observations o JOIN observations p ON p.scan = sc.prev "
-		" AND p.server = o.server WHERE o.scan = s.id AND p.version <> o.version) "
-		"FROM sc JOIN scans s ON s.id = sc.id JOIN devices d ON d.id = s.device ORDER BY s.id";
+		"SELECT * FROM (SELECT s.id, d.device_id, d.hostname, s.username, "
+		"s.collector_version, s.started_at, s.ended_at, s.duration_ms, s.n_configs, "
+		"s.n_servers, s.n_global, s.n_project, s.n_plugin, s.n_errors, s.n_skipped, "
+		"s.partial, s.submission, s.submission_detail, s.submitted_at, s.n_added, "
+		"s.n_removed, s.n_changed FROM scans s JOIN devices d ON d.id = s.device "
+		"ORDER BY s.id DESC LIMIT ?1) ORDER BY 1";
 	sqlite3_stmt *st = NULL;
 	int ret, rc;
 
@@ -323,20 +317,25 @@ changed_fields(const struct store_server_row *a, const struct store_server_row *
 	return f;
 }
 
-/* Scan id → device row id and start time; -ERR_NOTFOUND when absent. */
+/* Scan id → device row id, start time and the scan holding its
+ * observations; -ERR_NOTFOUND when absent. */
 static int
-scan_info(struct store *s, long long id, long long *device, char **started, struct err *e)
+scan_info(struct store *s, long long id, long long *device, char **started, long long *obs,
+	  struct err *e)
 {
 	sqlite3_stmt *st = NULL;
 	int ret, rc;
 
-	if ((ret = store_prepare(s, "SELECT device, started_at FROM scans WHERE id = ?", &st, e)) < 0)
+	ret = store_prepare(s, "SELECT device, started_at, coalesce(obs_scan, id) FROM scans "
+			       "WHERE id = ?", &st, e);
+	if (ret < 0)
 		return ret;
 	sqlite3_bind_int64(st, 1, id);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		*device = sqlite3_column_int64(st, 0);
 		*started = store_col_text(st, 1);
+		*obs = sqlite3_column_int64(st, 2);
 	} else if (rc == SQLITE_DONE) {
 		ret = err_set(e, ERR_NOTFOUND, "no scan %lld in the inventory", id);
 	} else {
@@ -367,7 +366,8 @@ one_int(struct store *s, const char *q_sql, long long arg, long long *v, struct 
 }
 
 static int
-diff_resolve(struct store *s, long long *a, long long *b, struct store_diff *out, struct err *e)
+diff_resolve(struct store *s, long long *a, long long *b, long long *oa, long long *ob,
+	     struct store_diff *out, struct err *e)
 {
 	long long dev_a = 0, dev_b = 0;
 	int ret;
@@ -378,7 +378,7 @@ diff_resolve(struct store *s, long long *a, long long *b, struct store_diff *out
 		if (*b == 0)
 			return err_set(e, ERR_NOTFOUND, "no scans in the inventory yet");
 	}
-	if ((ret = scan_info(s, *b, &dev_b, &out->started_b, e)) < 0)
+	if ((ret = scan_info(s, *b, &dev_b, &out->started_b, ob, e)) < 0)
 		return ret;
 	if (*a == 0) {
 		sqlite3_stmt *st = NULL;
@@ -399,7 +399,7 @@ diff_resolve(struct store *s, long long *a, long long *b, struct store_diff *out
 			return err_set(e, ERR_NOTFOUND, "scan %lld is the first scan: nothing to "
 				       "compare it with", *b);
 	}
-	return scan_info(s, *a, &dev_a, &out->started_a, e);
+	return scan_info(s, *a, &dev_a, &out->started_a, oa, e);
 }
 
 static int
@@ -443,20 +443,21 @@ store_diff(struct store *s, long long a, long long b, struct store_diff *out, st
 	static const char *const row_sql =
 		"SELECT " ROW_COLS ROW_FROM("?2") "WHERE sv.id = ?1";
 	sqlite3_stmt *pairs = NULL, *row = NULL;
+	long long oa = 0, ob = 0;
 	int ret, rc;
 
 	memset(out, 0, sizeof(*out));
 	if ((ret = store_begin(s, 0, e)) < 0)
 		return ret;
-	if ((ret = diff_resolve(s, &a, &b, out, e)) < 0)
+	if ((ret = diff_resolve(s, &a, &b, &oa, &ob, out, e)) < 0)
 		goto out;
 	out->scan_a = a;
 	out->scan_b = b;
 	if ((ret = store_prepare(s, pairs_sql, &pairs, e)) < 0 ||
 	    (ret = store_prepare(s, row_sql, &row, e)) < 0)
 		goto out;
-	sqlite3_bind_int64(pairs, 1, a);
-	sqlite3_bind_int64(pairs, 2, b);
+	sqlite3_bind_int64(pairs, 1, oa);
+	sqlite3_bind_int64(pairs, 2, ob);
 	while ((rc = sqlite3_step(pairs)) == SQLITE_ROW) {
 		long long server = sqlite3_column_int64(pairs, 0);
 		struct store_change *c;

@@ -43,7 +43,8 @@ static const char *const sql[Q_COUNT] = {
 	"os_version = coalesce(excluded.os_version, os_version), "
 	"org_device_id = coalesce(excluded.org_device_id, org_device_id), last_seen = excluded.last_seen",
 	[Q_DEVICE_ID] = "SELECT id FROM devices WHERE device_id = ?",
-	[Q_PREV_SCAN] = "SELECT max(id) FROM scans WHERE device = ?",
+	[Q_PREV_SCAN] =
+	"SELECT id, coalesce(obs_scan, id) FROM scans WHERE device = ? ORDER BY id DESC LIMIT 1",
 	[Q_SCAN_INSERT] =
 	"INSERT INTO scans (device, username, collector_version, started_at, ended_at, duration_ms, "
 	"n_configs, n_servers, n_global, n_project, n_plugin, n_errors, n_skipped, partial, submission) "
@@ -68,7 +69,8 @@ static const char *const sql[Q_COUNT] = {
 	[Q_VERSION_FIND] = "SELECT id FROM server_versions WHERE server = ? AND fingerprint = ?",
 	[Q_VERSION_INSERT] =
 	"INSERT INTO server_versions (server, fingerprint, config_hash, type, wire_type, command, "
-	"args, url, env, headers, disabled, approval) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	"args, url, env, headers, disabled, approval, first_scan) "
+	"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	[Q_OBS_INSERT] =
 	"INSERT OR IGNORE INTO observations (scan, server, version, carried) VALUES (?, ?, ?, 0)",
 	[Q_ISSUE_INSERT] =
@@ -99,7 +101,9 @@ static const char *const sql[Q_COUNT] = {
 struct rec {
 	struct store *s;
 	sqlite3_stmt *q[Q_COUNT];
-	long long device, scan, prev;
+	long long device, scan;
+	long long prev;		/* the device's previous scan, 0 = none */
+	long long prev_obs;	/* the scan holding prev's observations */
 	char now[STORE_TIME_LEN + 1];
 };
 
@@ -248,6 +252,7 @@ record_server(struct rec *r, long long config, const struct mcp_server *m, struc
 		store_bind_text(q, 10, hdr);
 		sqlite3_bind_int(q, 11, m->disabled != 0);
 		store_bind_text(q, 12, approval);
+		sqlite3_bind_int64(q, 13, r->scan);
 		if ((ret = run(r, Q_VERSION_INSERT, e)) < 0)
 			goto out;
 		version = sqlite3_last_insert_rowid(r->s->db);
@@ -367,7 +372,7 @@ record_issues(struct rec *r, const struct scan_result *res, struct err *e)
 			continue;
 		q = r->q[Q_CARRY_PATH];
 		sqlite3_bind_int64(q, 1, r->scan);
-		sqlite3_bind_int64(q, 2, r->prev);
+		sqlite3_bind_int64(q, 2, r->prev_obs);
 		sqlite3_bind_int64(q, 3, r->device);
 		store_bind_text(q, 4, is->path);
 		if ((ret = run(r, Q_CARRY_PATH, e)) < 0)
@@ -468,10 +473,9 @@ hash_events(struct rec *r, const struct store_scan *in, const char *type, long l
 		"observations o2 JOIN server_versions v2 ON v2.id = o2.version WHERE o2.scan = ?2) "
 		"ORDER BY v.config_hash, c.client, c.config_path, c.project_path, sv.name";
 	static const char *const seen_sql =
-		/* CROSS JOIN pins the order: from the hash's few versions out. */
-		"SELECT min(s.started_at) FROM server_versions v "
-		"CROSS JOIN observations o ON o.version = v.id CROSS JOIN scans s ON s.id = o.scan "
-		"WHERE v.config_hash = ?1 AND s.device = ?2 AND o.scan < ?3";
+		/* A version row exists from the first scan that saw it. */
+		"SELECT min(s.started_at) FROM server_versions v CROSS JOIN scans s "
+		"ON s.id = v.first_scan WHERE v.config_hash = ?1 AND s.device = ?2 AND s.id < ?3";
 	const struct store_device *d = in->device;
 	sqlite3_stmt *q = NULL, *seen = NULL;
 	cJSON *ev = NULL, *locs = NULL, *projects = NULL;
@@ -573,6 +577,61 @@ out:
 	return ret;
 }
 
+/*
+ * Count what changed since the previous scan; when nothing did (same
+ * servers, versions, carried flags and config observations), drop this
+ * scan's copies and point it at the previous scan's (obs_scan), so an
+ * unchanged scheduled scan adds one row, not one per server.
+ */
+static int
+count_and_share(struct rec *r, struct err *e)
+{
+	static const char *const count_sql =
+		"SELECT (SELECT count(*) FROM observations o WHERE o.scan = ?1 AND NOT EXISTS "
+		" (SELECT 1 FROM observations p WHERE p.scan = ?2 AND p.server = o.server)), "
+		"(SELECT count(*) FROM observations p WHERE p.scan = ?2 AND NOT EXISTS "
+		" (SELECT 1 FROM observations o WHERE o.scan = ?1 AND o.server = p.server)), "
+		"(SELECT count(*) FROM observations o JOIN observations p ON p.scan = ?2 "
+		" AND p.server = o.server WHERE o.scan = ?1 AND p.version <> o.version), "
+		"(SELECT count(*) FROM observations o JOIN observations p ON p.scan = ?2 "
+		" AND p.server = o.server WHERE o.scan = ?1 AND p.carried <> o.carried), "
+		"(SELECT count(*) FROM (SELECT config, mtime, content_hash, n_servers, git_commit, "
+		" git_status FROM config_observations WHERE scan = ?1 EXCEPT SELECT config, mtime, "
+		" content_hash, n_servers, git_commit, git_status FROM config_observations "
+		" WHERE scan = ?2)), "
+		"(SELECT count(*) FROM (SELECT config, mtime, content_hash, n_servers, git_commit, "
+		" git_status FROM config_observations WHERE scan = ?2 EXCEPT SELECT config, mtime, "
+		" content_hash, n_servers, git_commit, git_status FROM config_observations "
+		" WHERE scan = ?1))";
+	sqlite3_stmt *q = NULL;
+	long long n[6] = { 0, 0, 0, 0, 0, 0 };
+	char *upd;
+	int ret, i;
+
+	if ((ret = store_prepare(r->s, count_sql, &q, e)) < 0)
+		return ret;
+	sqlite3_bind_int64(q, 1, r->scan);
+	sqlite3_bind_int64(q, 2, r->prev_obs);
+	if (sqlite3_step(q) != SQLITE_ROW) {
+		sqlite3_finalize(q);
+		return store_sql_err(r->s, e, "cannot record the scan");
+	}
+	for (i = 0; i < 6; i++)
+		n[i] = sqlite3_column_int64(q, i);
+	sqlite3_finalize(q);
+	if (r->prev && n[0] == 0 && n[1] == 0 && n[2] == 0 && n[3] == 0 && n[4] == 0 && n[5] == 0)
+		upd = xasprintf("UPDATE scans SET obs_scan = %lld WHERE id = %lld; "
+				"DELETE FROM observations WHERE scan = %lld; "
+				"DELETE FROM config_observations WHERE scan = %lld",
+				r->prev_obs, r->scan, r->scan, r->scan);
+	else
+		upd = xasprintf("UPDATE scans SET n_added = %lld, n_removed = %lld, "
+				"n_changed = %lld WHERE id = %lld", n[0], n[1], n[2], r->scan);
+	ret = store_exec(r->s, upd, e);
+	free(upd);
+	return ret;
+}
+
 static int
 record(struct rec *r, const struct store_scan *in, struct err *e)
 {
@@ -586,11 +645,18 @@ record(struct rec *r, const struct store_scan *in, struct err *e)
 
 	if ((ret = device_upsert(r, in->device, e)) < 0)
 		return ret;
-	sqlite3_bind_int64(r->q[Q_PREV_SCAN], 1, r->device);
-	if ((ret = one_id(r, Q_PREV_SCAN, &r->prev, e)) < 0)
-		return ret;
-	if (ret == 0)
-		r->prev = 0;
+	q = r->q[Q_PREV_SCAN];
+	sqlite3_bind_int64(q, 1, r->device);
+	ret = sqlite3_step(q);
+	r->prev = r->prev_obs = 0;
+	if (ret == SQLITE_ROW) {
+		r->prev = sqlite3_column_int64(q, 0);
+		r->prev_obs = sqlite3_column_int64(q, 1);
+	}
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	if (ret != SQLITE_ROW && ret != SQLITE_DONE)
+		return store_sql_err(r->s, e, "cannot record the scan");
 
 	scan_result_counts(res, &n_servers, &n_configs, &n_global, &n_project, &n_plugin);
 	for (i = 0; i < res->n_issues; i++) {
@@ -646,16 +712,16 @@ record(struct rec *r, const struct store_scan *in, struct err *e)
 	if (r->prev && (in->partial_projects || res->crawl_timed_out || res->crawl_truncated)) {
 		q = r->q[Q_CARRY_PROJECTS];
 		sqlite3_bind_int64(q, 1, r->scan);
-		sqlite3_bind_int64(q, 2, r->prev);
+		sqlite3_bind_int64(q, 2, r->prev_obs);
 		sqlite3_bind_int64(q, 3, r->device);
 		if ((ret = run(r, Q_CARRY_PROJECTS, e)) < 0)
 			return ret;
 	}
-	if ((ret = hash_events(r, in, "shadow_mcp_detected", r->scan, r->prev, e)) < 0)
+	if ((ret = hash_events(r, in, "shadow_mcp_detected", r->scan, r->prev_obs, e)) < 0)
 		return ret;
-	if (r->prev && (ret = hash_events(r, in, "mcp_server_removed", r->prev, r->scan, e)) < 0)
+	if (r->prev && (ret = hash_events(r, in, "mcp_server_removed", r->prev_obs, r->scan, e)) < 0)
 		return ret;
-	return 0;
+	return count_and_share(r, e);
 }
 
 /* SHA-256 of each config file; configs of one file (Claude Code's project

@@ -130,7 +130,12 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"ALTER TABLE config_observations ADD COLUMN git_commit TEXT;\n"
 	"ALTER TABLE config_observations ADD COLUMN git_status TEXT;\n",
 
-	/* 3: the local audit log. */
+	/*
+	 * 3: the local audit log; change counts per scan; a scan identical to
+	 * the previous one shares its observations (obs_scan) instead of
+	 * copying them, so unchanged scheduled scans cost one row; the scan
+	 * that first saw each version (replaces observations_version).
+	 */
 	"CREATE TABLE events (\n"
 	"  id INTEGER PRIMARY KEY,\n"
 	"  time TEXT NOT NULL,\n"
@@ -144,7 +149,27 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"  details TEXT NOT NULL DEFAULT '{}'\n"
 	");\n"
 	"CREATE INDEX events_time ON events(time);\n"
-	"CREATE INDEX events_type ON events(type, time);\n",
+	"CREATE INDEX events_type ON events(type, time);\n"
+	"ALTER TABLE scans ADD COLUMN n_added INTEGER NOT NULL DEFAULT 0;\n"
+	"ALTER TABLE scans ADD COLUMN n_removed INTEGER NOT NULL DEFAULT 0;\n"
+	"ALTER TABLE scans ADD COLUMN n_changed INTEGER NOT NULL DEFAULT 0;\n"
+	"ALTER TABLE scans ADD COLUMN obs_scan INTEGER REFERENCES scans(id);\n"
+	"ALTER TABLE server_versions ADD COLUMN first_scan INTEGER REFERENCES scans(id);\n"
+	"UPDATE server_versions SET first_scan =\n"
+	"  (SELECT min(o.scan) FROM observations o WHERE o.version = server_versions.id);\n"
+	"UPDATE scans SET\n"
+	"  n_added = (SELECT count(*) FROM observations o WHERE o.scan = scans.id AND NOT EXISTS\n"
+	"    (SELECT 1 FROM observations p WHERE p.server = o.server AND p.scan =\n"
+	"      (SELECT max(q.id) FROM scans q WHERE q.device = scans.device AND q.id < scans.id))),\n"
+	"  n_removed = (SELECT count(*) FROM observations p WHERE p.scan =\n"
+	"      (SELECT max(q.id) FROM scans q WHERE q.device = scans.device AND q.id < scans.id)\n"
+	"    AND NOT EXISTS (SELECT 1 FROM observations o WHERE o.scan = scans.id\n"
+	"      AND o.server = p.server)),\n"
+	"  n_changed = (SELECT count(*) FROM observations o JOIN observations p\n"
+	"    ON p.server = o.server AND p.scan =\n"
+	"      (SELECT max(q.id) FROM scans q WHERE q.device = scans.device AND q.id < scans.id)\n"
+	"    WHERE o.scan = scans.id AND p.version <> o.version);\n"
+	"DROP INDEX observations_version;\n",
 };
 
 /* -1: not ours (tables but no schema_version); else the version (0 = empty). */

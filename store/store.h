@@ -12,11 +12,14 @@
 #include "util/err.h"
 
 /*
- * Data model (the schema lives in store/schema.c; see docs/inventory.md):
+ * Data model (the schema lives in store/schema.c; see store/README.md):
  *
  *   devices        one row per device_id
- *   scans          one row per recorded scan: times, counts, errors,
- *                  submission status
+ *   scans          one row per recorded scan: times, counts, errors, what
+ *                  changed since the previous scan, submission status; a
+ *                  scan that changed nothing points at the earlier scan
+ *                  holding the same observations (obs_scan) instead of
+ *                  copying them
  *   scan_issues    files a scan could not read or parse
  *   configs        a config identity: (device, client, config path, scope,
  *                  project path, plugin id) with its latest mtime, content
@@ -24,6 +27,7 @@
  *   servers        a server identity: (config, name)
  *   server_versions  the normalised, redacted fields of a server as seen;
  *                  one row per distinct content (fingerprint), with config_hash
+ *                  and the scan that first saw it
  *   observations   which scan saw which server (in which version)
  *   events         the local audit log (shadow_mcp_detected, …, hook events)
  *

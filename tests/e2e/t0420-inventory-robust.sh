@@ -30,7 +30,8 @@ import sqlite3, sys
 c = sqlite3.connect(sys.argv[1])
 ok = c.execute("PRAGMA integrity_check").fetchone()[0]
 scans = c.execute("SELECT count(*) FROM scans").fetchone()[0]
-last = c.execute("SELECT max(id) FROM scans").fetchone()[0]
+# An unchanged scan shares an earlier scan's observations (obs_scan).
+last = c.execute("SELECT coalesce(obs_scan, id) FROM scans ORDER BY id DESC LIMIT 1").fetchone()[0]
 gens = sorted({r[0] for r in c.execute(
     "SELECT json_extract(v.args, '$[2]') FROM observations o JOIN server_versions v "
     "ON v.id = o.version WHERE o.scan = ?", (last,))})

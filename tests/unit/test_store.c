@@ -407,6 +407,16 @@ check_upgraded(const char *path, int from)
 	   strcmp(rows.v[0].first_seen, "2026-01-01T00:00:00.000Z") == 0 && rows.v[0].last_scan == 2,
 	   "v%d: identity continues across the upgrade", from);
 	store_rows_release(&rows);
+	{
+		struct store_scan_rows sc = { NULL, 0, 0 };
+
+		ok(store_scans(s, 0, &sc, &e) == 0 && sc.n == 2 && sc.v[0].n_added == 1 &&
+		   sc.v[1].n_added == 0, "v%d: change counts backfilled", from);
+		store_scan_rows_release(&sc);
+	}
+	is_int(count(s, "SELECT first_scan FROM server_versions WHERE id = 1"), 1,
+	       "v%d: first scan of each version backfilled", from);
+
 	scan_result_release(&r);
 	store_close(s);
 
@@ -456,7 +466,7 @@ test_history(void)
 	struct mcp_config *c;
 	const struct store_server_row *row;
 	char first_fs[64] = "";
-	long long id1 = 0, id2 = 0, id3 = 0, id4 = 0, id5 = 0;
+	long long id1 = 0, id2 = 0, id3 = 0, id4 = 0, id5 = 0, id6 = 0, id7 = 0;
 	size_t i;
 
 	ok(store_open(tpath("hist.db"), STORE_CREATE, 0, &s, &e) == 0, "open history db");
@@ -586,9 +596,43 @@ test_history(void)
 	ok(row && row->carried, "p2srv carried");
 	store_rows_release(&rows);
 
+	/* Scan 6 = scan 5: shares its observations, costs one row. */
+	memset(&r, 0, sizeof(r));
+	c = add_config(&r, "cursor", "/h/.cursor/mcp.json", SCOPE_GLOBAL, NULL);
+	add_server(c, "fs", "npx", "[\"-y\",\"fs\"]", NULL);
+	add_server(c, "db", "uvx", "[\"db\"]", NULL);
+	ok(record(s, &r, 1, &id6) == 0 && id6 == 6, "scan 6 (unchanged) recorded");
+	scan_result_release(&r);
+	is_int(count(s, "SELECT obs_scan FROM scans WHERE id = 6"), 5, "scan 6 shares scan 5's observations");
+	is_int(count(s, "SELECT count(*) FROM observations WHERE scan = 6"), 0, "…and stores none");
+	is_int(count(s, "SELECT count(*) FROM config_observations WHERE scan = 6"), 0, "…nor config rows");
+	ok(store_servers(s, NULL, &rows, &e) == 0 && rows.n == 3, "current servers through a shared scan");
+	row = find_row(&rows, "fs");
+	ok(row && row->last_scan == 6 && row->present, "last seen still moves");
+	store_rows_release(&rows);
+	ok(store_diff(s, 0, 0, &d, &e) == 0 && d.scan_a == 5 && d.scan_b == 6 && d.n == 0,
+	   "diff 5 -> 6 empty");
+	store_diff_release(&d);
+	ok(store_diff(s, 4, 6, &d, &e) == 0 && d.n == 1 && d.v[0].kind == STORE_ADDED &&
+	   strcmp(d.v[0].after.name, "db") == 0, "diff 4 -> 6 through the shared scan (%zu)", d.n);
+	store_diff_release(&d);
+
+	/* Scan 7 drops db and reads p2 again: computed against scan 5's rows. */
+	memset(&r, 0, sizeof(r));
+	c = add_config(&r, "cursor", "/h/.cursor/mcp.json", SCOPE_GLOBAL, NULL);
+	add_server(c, "fs", "npx", "[\"-y\",\"fs\"]", NULL);
+	c = add_config(&r, "vscode", "/h/p2/.vscode/mcp.json", SCOPE_PROJECT, "/h/p2");
+	add_server(c, "p2srv", "node", "[\"s.js\"]", NULL);
+	ok(record(s, &r, 0, &id7) == 0 && id7 == 7, "scan 7 recorded");
+	scan_result_release(&r);
+	ok(store_diff(s, 0, 0, &d, &e) == 0 && d.scan_a == 6 && d.n == 1 &&
+	   d.v[0].kind == STORE_REMOVED && strcmp(d.v[0].before.name, "db") == 0,
+	   "diff 6 -> 7: db removed");
+	store_diff_release(&d);
+
 	/* History and events. */
-	ok(store_scans(s, 0, &scans, &e) == 0 && scans.n == 5, "5 scans in history");
-	if (scans.n == 5) {
+	ok(store_scans(s, 0, &scans, &e) == 0 && scans.n == 7, "7 scans in history");
+	if (scans.n == 7) {
 		is_int(scans.v[0].n_servers, 3, "scan 1 counts");
 		is_int(scans.v[0].n_added, 3, "scan 1: 3 added");
 		is_int(scans.v[1].n_added, 1, "scan 2: 1 added");
@@ -597,11 +641,15 @@ test_history(void)
 		is_int(scans.v[2].n_errors, 1, "scan 3: 1 error");
 		is_int(scans.v[2].n_removed, 0, "scan 3: nothing removed");
 		is_int(scans.v[4].partial, 1, "scan 5 partial");
+		is_int(scans.v[5].n_added + scans.v[5].n_removed + scans.v[5].n_changed, 0,
+		       "scan 6: no change");
+		is_int(scans.v[6].n_removed, 1, "scan 7: 1 removed");
+		is_int(scans.v[6].n_servers, 2, "scan 7: 2 servers");
 		is_str(scans.v[0].submission, "local", "submission local");
 		is_str(scans.v[0].username, "alice", "user kept");
 	}
 	store_scan_rows_release(&scans);
-	ok(store_scans(s, 2, &scans, &e) == 0 && scans.n == 2 && scans.v[0].id == 4,
+	ok(store_scans(s, 2, &scans, &e) == 0 && scans.n == 2 && scans.v[0].id == 6,
 	   "history limit keeps the newest");
 	store_scan_rows_release(&scans);
 	ok(store_scan_set_submission(s, id1, STORE_SUB_SUBMITTED, "scan_id=abc", &e) == 0,
@@ -639,8 +687,8 @@ test_history(void)
 	}
 	store_event_rows_release(&evs);
 	ok(store_events(s, "mcp_server_removed", NULL, 0, &evs, &e) == 0, "removed events");
-	/* gh (old args) and db in scan 2; gh@2 and web in scan 4. */
-	is_int(evs.n, 4, "removed events: none for carried servers");
+	/* gh (old args) and db in scan 2; gh@2 and web in scan 4; db in 7. */
+	is_int(evs.n, 5, "removed events: none for carried servers");
 	store_event_rows_release(&evs);
 
 	store_close(s);
@@ -854,7 +902,7 @@ test_concurrency(void)
 	is_int(count(s, "SELECT count(*) FROM schema_version"), STORE_SCHEMA_VERSION,
 	       "migrated exactly once");
 	is_int(count(s, "SELECT count(*) FROM scans s WHERE n_servers <> "
-		     "(SELECT count(*) FROM observations o WHERE o.scan = s.id)"), 0,
+		     "(SELECT count(*) FROM observations o WHERE o.scan = coalesce(s.obs_scan, s.id))"), 0,
 	       "every scan complete");
 	store_close(s);
 }
@@ -949,7 +997,8 @@ test_kill(void)
 		}
 		after = count(s, "SELECT count(*) FROM scans");
 		partial = count(s, "SELECT count(*) FROM scans s WHERE n_servers <> "
-				"(SELECT count(*) FROM observations o WHERE o.scan = s.id)");
+				"(SELECT count(*) FROM observations o WHERE "
+				"o.scan = coalesce(s.obs_scan, s.id))");
 		events = count(s, "SELECT count(*) FROM scans s WHERE s.id > 1 AND "
 			       "(SELECT count(*) FROM events v WHERE v.scan = s.id) <> 100");
 		{
