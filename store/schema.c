@@ -170,6 +170,34 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"      (SELECT max(q.id) FROM scans q WHERE q.device = scans.device AND q.id < scans.id)\n"
 	"    WHERE o.scan = scans.id AND p.version <> o.version);\n"
 	"DROP INDEX observations_version;\n",
+
+	/*
+	 * 4: the submission spool (net/spool.c): scan payloads waiting for the
+	 * backend, each with the idempotency key every resend carries, kept
+	 * until the backend acknowledges them; and what each backend said
+	 * about compressed request bodies.
+	 */
+	"CREATE TABLE spool (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  created_at TEXT NOT NULL,\n"
+	"  host_url TEXT NOT NULL,\n"
+	"  kind TEXT NOT NULL DEFAULT 'scan' CHECK (kind IN ('scan')),\n"
+	"  idempotency_key TEXT NOT NULL UNIQUE,\n"
+	"  scan INTEGER REFERENCES scans(id) ON DELETE SET NULL,\n"
+	"  payload TEXT NOT NULL,\n"
+	"  bytes INTEGER NOT NULL,\n"
+	"  state TEXT NOT NULL DEFAULT 'queued' CHECK (state IN ('queued', 'rejected')),\n"
+	"  attempts INTEGER NOT NULL DEFAULT 0,\n"
+	"  last_attempt_at TEXT,\n"
+	"  last_status INTEGER,\n"
+	"  last_error TEXT\n"
+	");\n"
+	"CREATE INDEX spool_queue ON spool(state, host_url, id);\n"
+	"CREATE TABLE backend_hosts (\n"
+	"  host_url TEXT PRIMARY KEY,\n"
+	"  accepts_gzip INTEGER,\n"
+	"  checked_at TEXT NOT NULL\n"
+	");\n",
 };
 
 /* -1: not ours (tables but no schema_version); else the version (0 = empty). */

@@ -44,7 +44,7 @@
  * leaves the previous state (WAL journal).
  */
 
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 
 struct store;
 
