@@ -59,6 +59,7 @@ out_error(const char *fmt, ...)
 {
 	va_list ap;
 
+	fflush(stdout);
 	fprintf(stderr, "%s%s: ", out_color(stderr, OUT_RED), prog_name);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
@@ -85,6 +86,8 @@ out_warn(const char *fmt, ...)
 
 	if (g_opts.quiet)
 		return;
+	/* Keep warnings after what stdout already said, also through pipes. */
+	fflush(stdout);
 	fprintf(stderr, "%s%s: warning: ", out_color(stderr, OUT_YELLOW), prog_name);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
