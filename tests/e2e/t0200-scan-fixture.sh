@@ -32,6 +32,7 @@ contains "managed placeholder host is used" out '"hostname": "fixture-host"'
 contains "an untrusted Gemini workspace is marked" out '"trust": "untrusted"'
 contains "a pending .mcp.json server is marked" out '"approval": "pending"'
 contains "an approved .mcp.json server is marked" out '"approval": "approved"'
+check "a dry run creates no inventory" test ! -e "$HOME/.runlayer"
 
 # The same scan, as a human summary.
 expect_rc "summary scan exits 0" 0 "$RUNLAYER" scan --home "$H" --root "$PWD/root" --os linux \
@@ -40,6 +41,7 @@ check "summary counts servers and configs" grep -Eq '^Found [0-9]+ servers in [0
 contains "verbose shows one line per configuration" out "  claude_code [global]: 2 servers"
 contains "verbose shows the device id prefix" out "  Device ID: 11111111..."
 contains "summary says nothing was submitted" out "Nothing submitted"
+contains "the scan is recorded in the local inventory" out "Recorded as scan 1 in $HOME/.runlayer/inventory.db"
 if grep -qi canary out err; then fail "no canary secret in the summary"; else pass "no canary secret in the summary"; fi
 
 # A dry run leaves no trace: no ~/.runlayer, no device_id file.
