@@ -197,15 +197,16 @@ static const struct cmd_help list_help = {
 static void
 print_table(const struct store_rows *rows)
 {
-	const char *head[] = { "CLIENT", "SCOPE", "SERVER", "PROJECT", "FIRST SEEN", "LAST SEEN",
-			       "STATUS" };
+	const char *head[] = { "CLIENT", "SCOPE", "SERVER", "PROJECT/PLUGIN", "FIRST SEEN",
+			       "LAST SEEN", "STATUS" };
 	size_t w[7], i, k;
 
 	for (k = 0; k < 7; k++)
 		w[k] = strlen(head[k]);
 	for (i = 0; i < rows->n; i++) {
 		const struct store_server_row *r = &rows->v[i];
-		const char *cells[7] = { r->client, r->scope, r->name, r->project_path,
+		const char *cells[7] = { r->client, r->scope, r->name,
+					 r->project_path ? r->project_path : r->plugin_id,
 					 short_time(r->first_seen), short_time(r->last_seen),
 					 row_status(r) };
 
@@ -218,7 +219,8 @@ print_table(const struct store_rows *rows)
 	putchar('\n');
 	for (i = 0; i < rows->n; i++) {
 		const struct store_server_row *r = &rows->v[i];
-		const char *cells[7] = { r->client, r->scope, r->name, r->project_path,
+		const char *cells[7] = { r->client, r->scope, r->name,
+					 r->project_path ? r->project_path : r->plugin_id,
 					 short_time(r->first_seen), short_time(r->last_seen),
 					 row_status(r) };
 
@@ -471,22 +473,21 @@ inv_diff(int argc, char **argv)
 	memset(&d, 0, sizeof(d));
 	if (parse(opts, &diff_help, argc, argv, &args, &nargs, 2, &rc))
 		return rc;
-	if ((nargs >= 1 && parse_scan_id(args[0], &a) < 0) ||
-	    (nargs == 2 && parse_scan_id(args[1], &b) < 0)) {
-		rc = opt_usage_error(&diff_help, "a scan is a positive number, not '%s'",
-				     nargs == 2 && parse_scan_id(args[0], &a) == 0 ? args[1] : args[0]);
-		free(args);
-		return rc;
+	for (i = 0; i < (size_t)nargs; i++) {
+		if (parse_scan_id(args[i], i == 0 ? &a : &b) < 0) {
+			rc = opt_usage_error(&diff_help, "a scan is a positive number, not '%s'",
+					     args[i]);
+			free(args);
+			return rc;
+		}
 	}
 	free(args);
-	if (nargs == 1) {
-		/* One scan: against the latest. */
-		b = 0;
-	}
 	if ((rc = open_db(db, &s)) != EXIT_OK)
 		return rc;
-	if (s == NULL)
+	if (s == NULL) {
+		out_error("nothing to compare: no scans recorded yet");
 		return EXIT_FAIL;
+	}
 	if (nargs == 1) {
 		struct store_scan_rows last = { NULL, 0, 0 };
 
