@@ -106,6 +106,8 @@ hook_plan(const struct hook_spec *s, const struct hook_wants *w, int check,
 		if (want && full == 1 && mixed == 0 &&
 		    cJSON_Compare(cJSON_GetArrayItem(ev, (int)keep), want->entry, 1))
 			continue;
+		if (full + mixed == 0 && !want)
+			continue;
 		if (check) {
 			if (want && full + mixed == 0)
 				hook_note(fr, HOOK_PB_MISSING, "%s: missing", ev->string);
@@ -123,8 +125,6 @@ hook_plan(const struct hook_spec *s, const struct hook_wants *w, int check,
 					  "does not use", ev->string);
 			continue;
 		}
-		if (full + mixed == 0 && !want)
-			continue;
 		/* Remove ours from the end, so earlier indexes stay valid. */
 		for (g = n; g-- > 0;) {
 			const cJSON *ent = cJSON_GetArrayItem(ev, (int)g), *hooks;
