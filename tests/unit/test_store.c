@@ -327,6 +327,26 @@ static const char v2_sql[] =
 	"INSERT INTO schema_version VALUES (2, '2026-02-01T00:00:00.000Z');"
 	"PRAGMA user_version = 2;";
 
+/* Version 3 = version 2 plus the audit log and change counts, by hand. */
+static const char v3_sql[] =
+	"CREATE TABLE events (id INTEGER PRIMARY KEY, time TEXT NOT NULL, type TEXT NOT NULL,"
+	" device INTEGER REFERENCES devices(id), scan INTEGER REFERENCES scans(id), username TEXT,"
+	" client TEXT, server_name TEXT, config_hash TEXT, details TEXT NOT NULL DEFAULT '{}');"
+	"CREATE INDEX events_time ON events(time);"
+	"CREATE INDEX events_type ON events(type, time);"
+	"ALTER TABLE scans ADD COLUMN n_added INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE scans ADD COLUMN n_removed INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE scans ADD COLUMN n_changed INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE scans ADD COLUMN obs_scan INTEGER REFERENCES scans(id);"
+	"ALTER TABLE server_versions ADD COLUMN first_scan INTEGER REFERENCES scans(id);"
+	"DROP INDEX observations_version;"
+	"UPDATE scans SET n_added = 1;"
+	"UPDATE server_versions SET first_scan = 1;"
+	"INSERT INTO events VALUES (1, '2026-01-01T00:00:01.000Z', 'shadow_mcp_detected', 1, 1,"
+	" 'alice', 'cursor', 'legacy', 'aaaa', '{\"server_name\":\"legacy\"}');"
+	"INSERT INTO schema_version VALUES (3, '2026-03-01T00:00:00.000Z');"
+	"PRAGMA user_version = 3;";
+
 /* sqlite_master of a database, normalised for comparison. */
 static char *
 schema_of(const char *path)
@@ -416,6 +436,9 @@ check_upgraded(const char *path, int from)
 	}
 	is_int(count(s, "SELECT first_scan FROM server_versions WHERE id = 1"), 1,
 	       "v%d: first scan of each version backfilled", from);
+	if (from >= 3)
+		is_int(count(s, "SELECT count(*) FROM events WHERE id = 1 AND server_name = 'legacy'"), 1,
+		       "v%d: audit log kept", from);
 
 	scan_result_release(&r);
 	store_close(s);
@@ -442,6 +465,9 @@ test_migrations(void)
 	check_upgraded(tpath("v1.db"), 1);
 	make_db(tpath("v2.db"), v1_sql, v2_sql);
 	check_upgraded(tpath("v2.db"), 2);
+	make_db(tpath("v3.db"), v1_sql, v2_sql);
+	make_db(tpath("v3.db"), v3_sql, NULL);
+	check_upgraded(tpath("v3.db"), 3);
 	/* Version 0: an empty file (created by an interrupted first run). */
 	f = fopen(tpath("v0.db"), "w");
 	fclose(f);
