@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/backend.h"
 #include "cli/commands.h"
 #include "cli/exit.h"
 #include "cli/opt.h"
@@ -19,6 +20,7 @@
 #include "parsers/tree.h"
 #include "store/store.h"
 #include "util/file.h"
+#include "util/lock.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
@@ -79,7 +81,8 @@ strip_slash(const char *p)
 }
 
 static void
-print_summary(const struct scan_result *r, const struct device_info *dev, int offline)
+print_summary(const struct scan_result *r, const struct device_info *dev, int offline,
+	      int submitting)
 {
 	size_t n, m, g, p, pl, i, errors = 0;
 
@@ -99,10 +102,11 @@ print_summary(const struct scan_result *r, const struct device_info *dev, int of
 		printf("%sNo MCP servers, skills, or plugins found.%s\n", out_color(stdout, OUT_YELLOW),
 		       out_color(stdout, OUT_RESET));
 	} else {
-		printf("Found %zu servers in %zu configs (%zu global, %zu project)", n, m, g, p);
+		printf("%s %zu servers from %zu configs (%zu global, %zu project)",
+		       submitting ? "Submitting" : "Found", n, m, g, p);
 		if (pl)
 			printf(", %zu plugins", pl);
-		printf("\n");
+		printf("%s\n", submitting ? "..." : "");
 	}
 	if (errors)
 		printf("%s%s %zu config file%s could not be parsed (see warnings above)%s\n",
@@ -111,6 +115,8 @@ print_summary(const struct scan_result *r, const struct device_info *dev, int of
 	if (r->crawl_timed_out)
 		printf("%s%s the project crawl hit its time limit; results are partial%s\n",
 		       out_color(stdout, OUT_YELLOW), out_sym_warn(), out_color(stdout, OUT_RESET));
+	if (submitting)
+		return;
 	if (offline)
 		printf("Nothing submitted: --offline (local-only scan).\n");
 	else
@@ -147,7 +153,8 @@ report_issues(const struct scan_result *r)
  */
 static int
 store_scan_result(const char *db, const struct scan_result *r, const struct device_info *dev,
-		  const char *org_device_id, const struct timespec *started, int partial)
+		  const char *org_device_id, const struct timespec *started, int partial,
+		  enum store_submission sub, long long *scan_id)
 {
 	struct store_device sd = { dev->device_id, dev->hostname, dev->os, dev->os_version,
 				   dev->username, org_device_id };
@@ -170,13 +177,14 @@ store_scan_result(const char *db, const struct scan_result *r, const struct devi
 	in.collector_version = RUNLAYER_VERSION;
 	in.started = *started;
 	in.partial_projects = partial;
-	in.submission = STORE_SUB_LOCAL;
+	in.submission = sub;
 	if (store_open(path, STORE_CREATE, 0, &s, &e) < 0 ||
 	    store_record_scan(s, &in, &id, &e) < 0) {
 		out_error_err(&e, "cannot record the scan in the inventory");
 		goto out;
 	}
 	ret = 0;
+	*scan_id = id;
 	if (g_opts.quiet || store_scans(s, 1, &last, &e) < 0 || last.n != 1)
 		goto out;
 	if (last.v[0].n_added == last.v[0].n_servers && last.v[0].n_removed == 0 &&
@@ -191,6 +199,74 @@ out:
 	store_close(s);
 	free(path);
 	return ret;
+}
+
+/*
+ * Send the scan to the backend through the spool (older queued scans go
+ * first), then check in. Returns the contract's exit code (0/1/2/3).
+ */
+static int
+submit_scan_result(struct backend *bk, const struct backend_flags *bf, const char *db,
+		   const struct device_info *dev, const struct scan_result *r,
+		   const char *org_device_id, long long scan_id)
+{
+	struct payload_opts po = { org_device_id, RUNLAYER_VERSION };
+	struct spool_limits lim;
+	struct submit_ctx sc;
+	struct submit_report rep;
+	struct api_result ci_res;
+	struct err e = ERR_INIT;
+	size_t n, m, g, p, pl, queued = 0, other = 0, rejected = 0;
+	cJSON *ci;
+	char *msg = NULL;
+	int rc;
+
+	if ((rc = backend_http(bk, bf)) != 0)
+		return rc;
+	scan_result_counts(r, &n, &m, &g, &p, &pl);
+	backend_spool_limits(&lim);
+	sc.api = &bk->api;
+	sc.store = backend_store(db);
+	sc.limits = &lim;
+	sc.gzip = backend_gzip_mode();
+	submit_report_init(&rep);
+	if (n > 0) {
+		cJSON *payload = payload_build(dev, r, &po);
+		char *text = cJSON_PrintUnformatted(payload);
+
+		if (submit_scan(&sc, text, strlen(text), scan_id, &rep, &e) < 0)
+			out_warn("submission queue: %s", e.msg);
+		rc = backend_print_report(bk, &rep, 1);
+		free(text);
+		cJSON_Delete(payload);
+	} else if (sc.store && spool_stats(sc.store, bk->cr.url, &queued, &other, &rejected,
+					   &e) == 0 && queued) {
+		/* Nothing new to send (the POST needs a server), but the queue goes out. */
+		submit_flush(&sc, &rep, &e);
+		if (rep.older_sent && !g_opts.quiet)
+			printf("Delivered %zu scan%s queued by earlier runs.\n", rep.older_sent,
+			       rep.older_sent == 1 ? "" : "s");
+		if (rep.result.outcome != API_OK && rep.result.outcome != API_REJECTED)
+			out_warn("queued scans not delivered: %s", rep.result.message);
+	}
+	if (rc != EXIT_OK)
+		msg = creds_scrub(rep.result.message, bk->cr.secret);
+	/* Detect check-in: ok after each scan, error on failure; not worth
+	 * trying when the backend could not be reached at all. */
+	if (rc == EXIT_OK || rep.result.fault == HTTP_FAULT_NONE) {
+		ci = backend_check_in_payload(dev, org_device_id, "detect",
+					      rc == EXIT_OK ? "ok" : "error", msg);
+		api_result_init(&ci_res);
+		api_check_in(&bk->api, ci, &ci_res);
+		if (ci_res.outcome != API_OK && ci_res.outcome != API_NOT_FOUND)
+			out_verbose("  check-in not recorded: %s", ci_res.message);
+		api_result_release(&ci_res);
+		cJSON_Delete(ci);
+	}
+	free(msg);
+	submit_report_release(&rep);
+	store_close(sc.store);
+	return rc;
 }
 
 int
@@ -231,7 +307,11 @@ cmd_scan(int argc, char **argv)
 	struct device_info dev;
 	struct err e = ERR_INIT;
 	char **args, *home_dir = NULL, *state_dir = NULL;
-	int nargs, rc = EXIT_OK;
+	int nargs, rc = EXIT_OK, submitting = 0;
+	struct backend bk;
+	struct backend_flags bf;
+	struct lock run_lock = LOCK_INIT;
+	long long scan_id = 0;
 
 	if (opt_parse(opts, &scan_help, argc, argv, &args, &nargs) < 0)
 		return EXIT_USAGE;
@@ -242,8 +322,8 @@ cmd_scan(int argc, char **argv)
 	}
 	if (nargs)
 		return opt_usage_error(&scan_help, "unexpected argument");
-	(void)secret; (void)host; (void)org_key; (void)ca_bundle;
-
+	memset(&bk, 0, sizeof(bk));
+	memset(&bf, 0, sizeof(bf));
 	memset(&so, 0, sizeof(so));
 	memset(&r, 0, sizeof(r));
 	memset(&dev, 0, sizeof(dev));
@@ -261,6 +341,32 @@ cmd_scan(int argc, char **argv)
 	so.project_timeout = (double)(timeout > 0 ? timeout :
 				      env_long("RUNLAYER_PROJECT_TIMEOUT", 60, 1, 300));
 	so.threads = (unsigned)threads;
+
+	if (!dry_run) {
+		bf.host = host;
+		bf.secret = secret;
+		bf.org_key = org_key;
+		bf.ca_bundle = ca_bundle;
+		bf.root = root;
+		bf.os = os;
+		bf.home = home_dir;
+		if (offline) {
+			rc = backend_open(&bk, "scan", &bf, BACKEND_NO_CREDS);
+		} else {
+			rc = backend_open(&bk, "scan", &bf, BACKEND_SCAN | BACKEND_LOCAL_OK);
+			submitting = rc == 0;
+		}
+		if (rc > 0)
+			goto out;
+		rc = EXIT_OK;
+		if (backend_run_lock(&run_lock, bk.state_dir)) {
+			if (!g_opts.quiet)
+				fprintf(stderr, "%s: another scan is running (it holds %s/%s); "
+					"skipping this one\n", prog_name, bk.state_dir,
+					BACKEND_LOCK_FILE);
+			goto out;
+		}
+	}
 
 	if (!g_opts.quiet && !dry_run)
 		printf("Scanning MCP client configurations...\n");
@@ -295,12 +401,21 @@ cmd_scan(int argc, char **argv)
 		cJSON_Delete(payload);
 	} else {
 		if (!g_opts.quiet)
-			print_summary(&r, &dev, offline);
+			print_summary(&r, &dev, offline, submitting);
 		if (!no_store && store_scan_result(db, &r, &dev, org_device_id, &started,
-						   no_projects) < 0)
+						   no_projects, submitting ? STORE_SUB_PENDING :
+						   STORE_SUB_LOCAL, &scan_id) < 0)
 			rc = EXIT_FAIL;
+		if (submitting) {
+			int src = submit_scan_result(&bk, &bf, db, &dev, &r, org_device_id, scan_id);
+
+			if (src != EXIT_OK)
+				rc = src;
+		}
 	}
 out:
+	lock_release(&run_lock);
+	backend_close(&bk);
 	device_info_release(&dev);
 	scan_result_release(&r);
 	free(home_dir);
