@@ -26,7 +26,7 @@ ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 LIBS      = $(PKG_LIBS) -lm -lpthread
 
 LIB_SRCS  := $(sort $(wildcard util/*.c parsers/*.c discover/*.c resolver/*.c store/*.c \
-                               net/*.c hooks/*.c))
+                               net/*.c hooks/*.c ops/*.c))
 CLI_SRCS  := $(sort $(wildcard cli/*.c))
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
@@ -116,7 +116,7 @@ check-clients: all
 	if [ $$rc -eq 77 ]; then echo "check-clients: skipped"; exit 0; fi; exit $$rc
 
 hdr-check: | deps
-	@for h in $$(find util parsers discover resolver store net hooks cli -name '*.h'); do \
+	@for h in $$(find util parsers discover resolver store net hooks ops cli -name '*.h'); do \
 		printf "#include \"%s\"\ntypedef int hdr_check_t;\n" "$$h" | $(CC) $(ALL_CFLAGS) -fsyntax-only -x c - || exit 1; \
 	done; echo "headers compile alone"
 
