@@ -18,6 +18,7 @@ const struct command commands[] = {
 	{ "clients", cmd_clients, "list the AI clients the scan knows, with their config files", 0 },
 	{ "debug", cmd_debug, "developer tools: parse a config file and print its tree", 0 },
 	{ "help", cmd_help, "show help for a command", 0 },
+	{ "hook", cmd_hook, "decide one AI client tool call (called by the client)", 0 },
 	{ "inventory", cmd_inventory, "the local inventory: servers, history, diffs, exports, audit log", 0 },
 	{ "scan", cmd_scan, "find every MCP server configured on this machine", 0 },
 	{ "setup", cmd_setup, "install, remove or check the runlayer hooks in AI clients", 0 },

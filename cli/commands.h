@@ -35,6 +35,7 @@ int cmd_bootstrap(int argc, char **argv);
 int cmd_clients(int argc, char **argv);
 int cmd_debug(int argc, char **argv);
 int cmd_help(int argc, char **argv);
+int cmd_hook(int argc, char **argv);
 int cmd_inventory(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
 int cmd_setup(int argc, char **argv);

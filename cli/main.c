@@ -26,6 +26,10 @@ main(int argc, char **argv)
 	int rc;
 
 	signal(SIGPIPE, SIG_IGN);
+	/* The hook runtime first and alone: it must start fast and print
+	 * nothing but its client's reply (contract §1.1). */
+	if (argc > 1 && strcmp(argv[1], "hook") == 0)
+		return cmd_hook(argc - 1, argv + 1);
 	if (argc > 0 && argv[0] && strncmp(base_name(argv[0]), "aiwatch", 7) == 0)
 		prog_name = "aiwatch";
 	out_init();
