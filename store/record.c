@@ -349,6 +349,37 @@ record_config(struct rec *r, const struct mcp_config *c, const char *content_has
 	return 0;
 }
 
+/*
+ * A parse error may quote the bad input ("invalid value 'sk-…' (strings
+ * must be quoted)"), and that input can be a secret. What is stored keeps
+ * short quoted tokens (punctuation such as ',' or ']]') and replaces longer
+ * quoted spans by their length. Returns a new string.
+ */
+static char *
+safe_message(const char *msg)
+{
+	struct buf b = BUF_INIT;
+	const char *p = msg ? msg : "", *q;
+
+	while (*p) {
+		size_t cps = 0;
+		const char *c;
+
+		if (*p != '\'' || (q = strchr(p + 1, '\'')) == NULL) {
+			buf_addc(&b, *p++);
+			continue;
+		}
+		for (c = p + 1; c < q; c++)
+			cps += ((unsigned char)*c & 0xc0) != 0x80;
+		if (cps <= 3)
+			buf_add(&b, p, (size_t)(q - p) + 1);
+		else
+			buf_addf(&b, "'<redacted:len=%zu>'", cps);
+		p = q + 1;
+	}
+	return buf_detach(&b, NULL);
+}
+
 static int
 record_issues(struct rec *r, const struct scan_result *res, struct err *e)
 {
@@ -358,31 +389,39 @@ record_issues(struct rec *r, const struct scan_result *res, struct err *e)
 	for (i = 0; i < res->n_issues; i++) {
 		const struct scan_issue *is = &res->issues[i];
 		sqlite3_stmt *q = r->q[Q_ISSUE_INSERT];
+		char *msg = safe_message(is->message);
 
 		sqlite3_bind_int64(q, 1, r->scan);
 		store_bind_text(q, 2, is->client);
 		store_bind_text(q, 3, is->path);
 		sqlite3_bind_int64(q, 4, (long long)is->line);
 		sqlite3_bind_int64(q, 5, (long long)is->col);
-		store_bind_text(q, 6, is->message ? is->message : "");
+		store_bind_text(q, 6, msg);
 		sqlite3_bind_int(q, 7, is->is_error != 0);
-		if ((ret = run(r, Q_ISSUE_INSERT, e)) < 0)
-			return ret;
-		if (is->path == NULL || r->prev == 0)
+		ret = run(r, Q_ISSUE_INSERT, e);
+		if (ret < 0 || is->path == NULL || r->prev == 0) {
+			free(msg);
+			if (ret < 0)
+				return ret;
 			continue;
+		}
 		q = r->q[Q_CARRY_PATH];
 		sqlite3_bind_int64(q, 1, r->scan);
 		sqlite3_bind_int64(q, 2, r->prev_obs);
 		sqlite3_bind_int64(q, 3, r->device);
 		store_bind_text(q, 4, is->path);
-		if ((ret = run(r, Q_CARRY_PATH, e)) < 0)
+		if ((ret = run(r, Q_CARRY_PATH, e)) < 0) {
+			free(msg);
 			return ret;
+		}
 		q = r->q[Q_PARSE_ERROR];
-		store_bind_text(q, 1, is->message ? is->message : "unreadable");
+		store_bind_text(q, 1, msg);
 		sqlite3_bind_int64(q, 2, r->device);
 		store_bind_text(q, 3, is->path);
 		sqlite3_bind_int64(q, 4, r->scan);
-		if ((ret = run(r, Q_PARSE_ERROR, e)) < 0)
+		ret = run(r, Q_PARSE_ERROR, e);
+		free(msg);
+		if (ret < 0)
 			return ret;
 	}
 	return 0;

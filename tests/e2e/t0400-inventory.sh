@@ -24,6 +24,9 @@ EOF
 cat >"$H/work/app/.mcp.json" <<'EOF'
 {"mcpServers": {"db": {"command": "uvx", "args": ["mcp-db", "--password", "CANARYPW"]}}}
 EOF
+# A broken config whose parse error quotes a secret (an unquoted TOML value).
+mkdir -p "$H/.codex"
+printf '[mcp_servers.x]\ncommand = "x"\nenv = { TOKEN = CANARYTOMLTOKEN }\n' >"$H/.codex/config.toml"
 
 # ---- first scan: the store is created private, in a new private directory.
 DB=$PWD/state/sub/inventory.db
@@ -160,7 +163,7 @@ check "no removal events for carried servers" test "$(py 'len(d["events"])' out)
 unset RUNLAYER_DB
 expect_rc "dry run exits 0" 0 scan --dry-run --db "$PWD/dry.db"
 check "dry run creates no database" test ! -e "$PWD/dry.db"
-check "dry run creates nothing in HOME" test ! -e "$HOME/.runlayer"
+check "dry run creates no inventory in HOME" test ! -e "$HOME/.runlayer/inventory.db"
 expect_rc "--no-store exits 0" 0 scan --no-store --db "$PWD/nostore.db"
 check "--no-store creates no database" test ! -e "$PWD/nostore.db"
 expect_rc "--offline scan exits 0" 0 scan --offline

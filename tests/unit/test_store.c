@@ -587,8 +587,17 @@ test_history(void)
 	/* Scan 3: the cursor file fails to parse: its servers are carried. */
 	memset(&r, 0, sizeof(r));
 	scan_result_add_issue(&r, "cursor", "/h/.cursor/mcp.json", 3, 7, "expected ','", 1);
+	scan_result_add_issue(&r, "codex", "/h/.codex/config.toml", 2, 11,
+			      "invalid value 'sk-live-SECRET\xc3\xa9' (strings must be quoted)", 1);
 	ok(record(s, &r, 0, &id3) == 0, "scan 3 (parse error) recorded");
 	scan_result_release(&r);
+	is_int(count(s, "SELECT count(*) FROM scan_issues WHERE message LIKE '%SECRET%'"), 0,
+	       "input quoted by a parse error is not stored");
+	is_int(count(s, "SELECT count(*) FROM scan_issues WHERE message = "
+		     "'invalid value ''<redacted:len=15>'' (strings must be quoted)'"), 1,
+	       "…only its length (code points)");
+	is_int(count(s, "SELECT count(*) FROM scan_issues WHERE message = 'expected '','''"), 1,
+	       "short quoted tokens are kept");
 	ok(store_servers(s, NULL, &rows, &e) == 0 && rows.n == 3, "servers carried over a parse error");
 	row = find_row(&rows, "fs");
 	ok(row && row->carried && row->present && row->last_scan == 2,
@@ -664,7 +673,7 @@ test_history(void)
 		is_int(scans.v[1].n_added, 1, "scan 2: 1 added");
 		is_int(scans.v[1].n_removed, 1, "scan 2: 1 removed");
 		is_int(scans.v[1].n_changed, 1, "scan 2: 1 changed");
-		is_int(scans.v[2].n_errors, 1, "scan 3: 1 error");
+		is_int(scans.v[2].n_errors, 2, "scan 3: 2 errors");
 		is_int(scans.v[2].n_removed, 0, "scan 3: nothing removed");
 		is_int(scans.v[4].partial, 1, "scan 5 partial");
 		is_int(scans.v[5].n_added + scans.v[5].n_removed + scans.v[5].n_changed, 0,
