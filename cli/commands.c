@@ -15,13 +15,18 @@
 /* Sorted by name. */
 const struct command commands[] = {
 	{ "bootstrap", cmd_bootstrap, "make this device compliant: credential and hooks (aiwatch)", CMD_HIDDEN },
+	{ "check-in", cmd_checkin, "send a device heartbeat to the backend", 0 },
 	{ "clients", cmd_clients, "list the AI clients the scan knows, with their config files", 0 },
 	{ "debug", cmd_debug, "developer tools: parse a config file and print its tree", 0 },
+	{ "enroll", cmd_enroll, "exchange an enrollment key for this user's API key", 0 },
 	{ "help", cmd_help, "show help for a command", 0 },
 	{ "hook", cmd_hook, "decide one AI client tool call (called by the client)", 0 },
 	{ "inventory", cmd_inventory, "the local inventory: servers, history, diffs, exports, audit log", 0 },
+	{ "login", cmd_login, "save an API key for a backend (read from stdin or a prompt)", 0 },
+	{ "logout", cmd_logout, "remove the saved API key of a backend", 0 },
 	{ "scan", cmd_scan, "find every MCP server configured on this machine", 0 },
 	{ "setup", cmd_setup, "install, remove or check the runlayer hooks in AI clients", 0 },
+	{ "sync", cmd_sync, "send the scans waiting in the submission queue", 0 },
 	{ "version", cmd_version, "print the version", 0 },
 };
 const unsigned n_commands = sizeof(commands) / sizeof(commands[0]);

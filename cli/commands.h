@@ -32,14 +32,19 @@ struct subcommand {
 int subcommand_run(const char *parent, const struct subcommand *subs, int argc, char **argv);
 
 int cmd_bootstrap(int argc, char **argv);
+int cmd_checkin(int argc, char **argv);
 int cmd_clients(int argc, char **argv);
 int cmd_debug(int argc, char **argv);
+int cmd_enroll(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_hook(int argc, char **argv);
 int cmd_inventory(int argc, char **argv);
+int cmd_login(int argc, char **argv);
+int cmd_logout(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
 int cmd_setup(int argc, char **argv);
 int cmd_setup_hooks(int argc, char **argv);
+int cmd_sync(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 
 #endif
