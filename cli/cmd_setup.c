@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #ifdef __linux__
 #include <sys/auxv.h>
@@ -231,6 +232,24 @@ setup_config_host(const cJSON *cfg, const char *host)
 	return cJSON_IsObject(entry) ? entry : NULL;
 }
 
+/* Timestamps of backups and approvals: SOURCE_DATE_EPOCH when set
+ * (reproducible runs and tests), else now. */
+static time_t
+setup_now(void)
+{
+	const char *v = getenv("SOURCE_DATE_EPOCH");
+	char *end;
+	long long t;
+
+	if (v == NULL || *v == '\0')
+		return 0;
+	errno = 0;
+	t = strtoll(v, &end, 10);
+	if (errno || *end || t < 0)
+		return 0;
+	return (time_t)t;
+}
+
 /* ---- output ---- */
 
 static const char *
@@ -300,9 +319,12 @@ report_json(const struct hook_report *r, enum hook_action act, int dry)
 		files = cJSON_AddArrayToObject(c, "files");
 		for (k = 0; k < cr->nfiles; k++) {
 			const struct hook_file_report *fr = &cr->files[k];
-			cJSON *f = cJSON_CreateObject(), *a;
+			cJSON *f, *a;
 			static const char *const acts[] = { "unchanged", "created", "modified", "deleted" };
 
+			if (fr->hidden)
+				continue;
+			f = cJSON_CreateObject();
 			pb |= fr->problems;
 			failed |= fr->err.code != 0;
 			cJSON_AddStringToObject(f, "path", fr->path);
@@ -344,7 +366,10 @@ print_report(FILE *fp, const struct hook_report *r, enum hook_action act, int dr
 	for (i = 0; i < r->n; i++) {
 		const struct hook_client_report *cr = &r->v[i];
 		const char *label = hook_clients[cr->client].label;
+		int client_failed = 0;
 
+		for (k = 0; k < cr->nfiles; k++)
+			client_failed |= cr->files[k].err.code != 0;
 		if (cr->skipped) {
 			if (g_opts.verbose || act == HOOK_CHECK)
 				fprintf(fp, "- %s: skipped (%s)\n", label, cr->skipped);
@@ -354,14 +379,20 @@ print_report(FILE *fp, const struct hook_report *r, enum hook_action act, int dr
 			const struct hook_file_report *fr = &cr->files[k];
 			const char *sym, *c0;
 
-			if (g_opts.quiet && !fr->err.code)
+			if (fr->hidden || (g_opts.quiet && !fr->err.code))
 				continue;
 			if (fr->err.code) {
 				char msg[2048];
 
+				/* Errors go to stderr whatever the report's stream. */
 				err_format(&fr->err, msg, sizeof(msg));
-				fprintf(fp, "%s%s %s: %s; left unchanged%s\n", out_color(fp, OUT_RED),
-					out_sym_fail(), label, msg, out_color(fp, OUT_RESET));
+				fflush(fp);
+				fprintf(stderr, "%s%s %s: %s; left unchanged%s\n", out_color(stderr, OUT_RED),
+					out_sym_fail(), label, msg, out_color(stderr, OUT_RESET));
+				continue;
+			}
+			if (client_failed && act != HOOK_CHECK) {
+				fprintf(fp, "- %s: %s: left unchanged (see the error)\n", label, fr->path);
 				continue;
 			}
 			if (act == HOOK_CHECK) {
@@ -621,6 +652,7 @@ cmd_setup_hooks(int argc, char **argv)
 	ho.dry_run = dry_run;
 	ho.mode = no_enf ? HOOK_MODE_MONITOR : all_events ? HOOK_MODE_ALL_EVENTS : HOOK_MODE_ENFORCE;
 	ho.mode_given = no_enf || all_events;
+	ho.now = setup_now();
 	/* Symlinked configs (dotfile repositories) are edited in place, but
 	 * never in managed locations (and only links the user owns). */
 	ho.follow_symlinks = !mdm;
@@ -734,6 +766,7 @@ cmd_bootstrap(int argc, char **argv)
 	ho.mdm = !user;
 	ho.mode = all_events ? HOOK_MODE_ALL_EVENTS : HOOK_MODE_ENFORCE;
 	ho.mode_given = all_events;
+	ho.now = setup_now();
 	ho.follow_symlinks = !ho.mdm;
 	state = setup_state_dir(home_dir, ho.live);
 	setup_config_load(state, &cfg, &cfg_path);

@@ -93,6 +93,8 @@ struct hook_file_report {
 	size_t nnotes;
 	size_t n_entries;	/* entries of ours found (check) or written */
 	struct err err;		/* err.code != 0: this file failed and was left as it was */
+	int hidden;		/* not relevant here (Codex hooks.json when hooks live in
+				 * config.toml and hooks.json does not exist) */
 };
 
 struct hook_client_report {

@@ -776,6 +776,8 @@ check_codex(struct codex *cx)
 	const cJSON *feat;
 	size_t i;
 
+	if (toml_loc && !hj->exists)
+		hj->fr->hidden = 1;
 	if (!x->o->mode_given)
 		x->cr->mode = x->mode = hook_infer_mode(x->c, hooks_obj);
 	/* Rebuild the wanted entries for the inferred mode. */
@@ -804,7 +806,8 @@ check_codex(struct codex *cx)
 
 		if (!k->ours || !hook_wants_find(&x->wants, k->event))
 			continue;
-		cx->jobs[1].fr->n_entries++;
+		if (where != cx->jobs[1].fr)
+			cx->jobs[1].fr->n_entries++;
 		have = state_hash(cx->cfg, k->key);
 		en = cJSON_GetObjectItemCaseSensitive(
 			cJSON_GetObjectItemCaseSensitive(state_obj(cx->cfg), k->key), "enabled");
@@ -874,6 +877,8 @@ hook_run_codex(struct hook_ctx *x, const char *hooks_path)
 	if (r < 0)
 		goto unlock;
 	toml_loc = !x->o->mdm && toml_has_hooks(cx.cfg);
+	if (toml_loc && !cx.jobs[0].exists)
+		cx.jobs[0].fr->hidden = 1;
 	/* hooks.json: ours there unless config.toml holds the hooks. */
 	if (cx.jobs[0].exists || (!toml_loc && x->o->action == HOOK_INSTALL)) {
 		struct hook_wants none = { NULL, 0 };

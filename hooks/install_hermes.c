@@ -32,7 +32,7 @@ yaml_apply(struct buf *t, const struct hop *op, const struct hook_wants *w, stru
 	struct buf out = BUF_INIT, ins = BUF_INIT;
 	struct ychild *c = NULL;
 	size_t i;
-	int ret, ci, ii, k;
+	int ret, ci, ii, k, gap;
 
 	ret = yblock_scan(t->data, t->len, "hooks", &b, e);
 	if (ret < 0)
@@ -43,9 +43,11 @@ yaml_apply(struct buf *t, const struct hop *op, const struct hook_wants *w, stru
 	ci = b.child_indent >= 0 ? b.child_indent : b.unit;
 	/* Lists sit under their key like the file's others do. */
 	ii = ci + b.unit;
+	gap = 2;
 	for (i = 0; i < b.nkids; i++)
 		if (b.kids[i].item_indent >= 0) {
 			ii = b.kids[i].item_indent;
+			gap = b.kids[i].dash_gap;
 			break;
 		}
 	switch (op->kind) {
@@ -62,7 +64,7 @@ yaml_apply(struct buf *t, const struct hop *op, const struct hook_wants *w, stru
 			edits_add(&ed, c->items[c->nitems - 1].end, c->items[c->nitems - 1].end, ins.data);
 		} else {
 			/* "key:", "key: []" or "key: null": a list of one. */
-			yaml_item(&ins, op->entry, ii, 2, b.nl);
+			yaml_item(&ins, op->entry, ii, gap, b.nl);
 			edits_add(&ed, c->value_start, c->value_end, "");
 			edits_add(&ed, c->end, c->end, ins.data);
 		}
@@ -78,7 +80,7 @@ yaml_apply(struct buf *t, const struct hop *op, const struct hook_wants *w, stru
 		for (k = 0; k < ci; k++)
 			buf_addc(&ins, ' ');
 		buf_addf(&ins, "%s:%s", op->event, b.nl);
-		yaml_item(&ins, op->entry, ii, 2, b.nl);
+		yaml_item(&ins, op->entry, ii, gap, b.nl);
 		if (b.nkids == 0)
 			edits_add(&ed, b.value_start, b.value_end, "");
 		edits_add(&ed, b.end, b.end, ins.data);
@@ -429,9 +431,9 @@ hook_run_hermes(struct hook_ctx *x, const char *config_path)
 		goto out;
 	/* Hermes serialises its own allowlist writes with a sibling flock. */
 	hl_path = xasprintf("%s.lock", jobs[1].target);
-	if (!x->o->dry_run && access(dir, F_OK) == 0 &&
-	    (access(hl_path, F_OK) == 0 || (x->o->action == HOOK_INSTALL && x->o->trust))) {
-		r = lock_acquire(&hl, hl_path, LOCK_FILE_CREATE,
+	/* Only when Hermes made it: creating it would leave a file behind. */
+	if (!x->o->dry_run && access(hl_path, F_OK) == 0) {
+		r = lock_acquire(&hl, hl_path, 0,
 				 x->o->lock_timeout_ms ? x->o->lock_timeout_ms : 30000, &e);
 		if (r < 0) {
 			note_fail(&jobs[1], &e);
