@@ -41,10 +41,14 @@ int cmd_hook(int argc, char **argv);
 int cmd_inventory(int argc, char **argv);
 int cmd_login(int argc, char **argv);
 int cmd_logout(int argc, char **argv);
+int cmd_logs(int argc, char **argv);
+int cmd_schedule(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
 int cmd_setup(int argc, char **argv);
 int cmd_setup_hooks(int argc, char **argv);
 int cmd_sync(int argc, char **argv);
+/* `schedule` options, exported for `setup schedule` (argv[0] is the verb). */
+int setup_schedule(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 
 #endif

@@ -193,7 +193,7 @@ render_plist(const struct sched_opts *o, struct sched_files *f)
 	buf_adds(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		 "<!DOCTYPE plist PUBLIC \"-//Apple//DTD PLIST 1.0//EN\" "
 		 "\"http://www.apple.com/DTDs/PropertyList-1.0.dtd\">\n"
-		 "<!-- " SCHED_MARK "; 'runlayer schedule --uninstall' removes it. -->\n"
+		 "<!-- " SCHED_MARK " (its uninstall action removes it). -->\n"
 		 "<plist version=\"1.0\">\n<dict>\n"
 		 "\t<key>Label</key>\n\t<string>" SCHED_LABEL "</string>\n"
 		 "\t<key>ProgramArguments</key>\n\t<array>\n\t\t<string>");
@@ -879,7 +879,7 @@ install_linux(const struct sched_opts *o, const struct sched_env *env, struct sc
 	}
 	if (crontab_update(line, r) < 0) {
 		ret = err_set(e, ERR_IO, "neither a systemd user timer nor a crontab line could "
-			      "be installed");
+			      "be installed (install cron, or run in a systemd user session)");
 		goto out;
 	}
 	note(r, "systemd is not usable here: scheduled with cron instead");
