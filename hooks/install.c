@@ -283,7 +283,7 @@ fjob_commit(struct fjob *j, const struct hook_opts *o)
 					 j->remove ? "" : j->new.data, j->remove ? 0 : j->new.len);
 		return 0;
 	}
-	if (j->exists) {
+	if (j->exists && !j->no_backup) {
 		r = write_backup(j, o, &e);
 		if (r < 0)
 			goto fail;
@@ -474,6 +474,7 @@ run_json_client(struct hook_ctx *x, const char *path)
 	memset(&j, 0, sizeof(j));
 	j.fr = hook_report_file(x->cr, path, "hooks");
 	j.system = x->o->mdm;
+	j.no_backup = x->c == HOOK_COPILOT;
 	if (x->o->action == HOOK_CHECK) {
 		r = fjob_load(&j, x->o);
 		if (r < 0)
@@ -513,6 +514,13 @@ run_json_client(struct hook_ctx *x, const char *path)
 			note_err(j.fr, &e);
 		else
 			r = fjob_commit(&j, x->o);
+		/* Copilot's file is ours alone, in a hooks/ we may have made. */
+		if (r == 0 && j.remove && x->c == HOOK_COPILOT && !x->o->dry_run) {
+			char *d = dir_of(j.target);
+
+			(void)rmdir(d);
+			free(d);
+		}
 		if (r == 0 && x->o->action == HOOK_INSTALL)
 			j.fr->n_entries = x->wants.n;
 	}

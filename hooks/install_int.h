@@ -159,6 +159,7 @@ struct fjob {
 	struct buf new;
 	int remove;		/* delete the file instead of writing new */
 	int system;		/* a managed/system file (created 0644, dirs 0755) */
+	int no_backup;		/* a file wholly ours (Copilot's runlayer.json) */
 };
 
 /* What every client's install step works with. */
