@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "parsers/tree.h"
 #include "util/file.h"
 #include "util/state.h"
 #include "util/xalloc.h"
@@ -316,6 +317,27 @@ policy_set_hash(struct policy *p, const char *hash, int deny, const char *name,
 	return 1;
 }
 
+int
+policy_forget_hash(struct policy *p, const char *hash, struct err *e)
+{
+	char h[65];
+	ssize_t i;
+	int removed = 0;
+
+	if (!valid_hash(hash, h))
+		return err_set(e, ERR_INVALID, "'%s' is not a config_hash (64 hex digits)",
+			       hash ? hash : "");
+	if ((i = hash_index(p->approved, p->n_approved, h)) >= 0) {
+		hash_remove(p->approved, &p->n_approved, (size_t)i);
+		removed = 1;
+	}
+	if ((i = hash_index(p->denied, p->n_denied, h)) >= 0) {
+		hash_remove(p->denied, &p->n_denied, (size_t)i);
+		removed = 1;
+	}
+	return removed;
+}
+
 size_t
 policy_drop_baseline(struct policy *p)
 {
@@ -530,7 +552,7 @@ policy_to_json(const struct policy *p)
 {
 	cJSON *o = cJSON_CreateObject();
 
-	cJSON_AddNumberToObject(o, "version", POLICY_VERSION);
+	cJSON_AddItemToObject(o, "version", tree_new_integer(POLICY_VERSION));
 	add_opt_string(o, "generated_at", p->generated_at);
 	cJSON_AddStringToObject(o, "mode", policy_mode_name(p->mode));
 	if (p->baseline_at) {
@@ -540,7 +562,7 @@ policy_to_json(const struct policy *p)
 		cJSON_AddStringToObject(b, "at", p->baseline_at);
 		for (i = 0; i < p->n_approved; i++)
 			n += strcmp(p->approved[i].source, "baseline") == 0;
-		cJSON_AddNumberToObject(b, "servers", (double)n);
+		cJSON_AddItemToObject(b, "servers", tree_new_integer((long long)n));
 	}
 	cJSON_AddItemToObject(o, "managed_hosts", urls_json(p->hosts, p->n_hosts));
 	cJSON_AddItemToObject(o, "allowlist", urls_json(p->allow, p->n_allow));
@@ -576,20 +598,10 @@ policy_save(struct policy *p, struct err *e)
 	}
 	free(dir);
 	j = policy_to_json(p);
-	text = cJSON_Print(j);
+	text = tree_print(j, 1, 0);
 	cJSON_Delete(j);
-	/* cJSON indents with tabs; the file is for people too: two spaces. */
-	{
-		const char *c;
-
-		for (c = text; *c; c++) {
-			if (*c == '\t')
-				buf_adds(&b, "  ");
-			else
-				buf_addc(&b, *c);
-		}
-		buf_addc(&b, '\n');
-	}
+	buf_adds(&b, text);
+	buf_addc(&b, '\n');
 	free(text);
 	ret = file_write_atomic(p->path, b.data, b.len, 0600, 0, e);
 	buf_release(&b);
@@ -713,8 +725,8 @@ policy_decide(const struct policy *p, const struct policy_subject *s, struct pol
 			detailf(d, "URL is not a managed Runlayer proxy and not on the allowlist; "
 				"config_hash not approved");
 		else if (s->command)
-			detailf(d, "command is not a managed 'runlayer run' launch; config_hash "
-				"not approved");
+			detailf(d, "command is not a managed 'runlayer run' launch (%s); "
+				"config_hash not approved", why);
 		else
 			detailf(d, "no URL or command known; config_hash not approved");
 	}

@@ -106,6 +106,43 @@ int policy_set_hash(struct policy *p, const char *hash, int deny, const char *na
 /* Remove every approval whose source is "baseline"; returns how many. */
 size_t policy_drop_baseline(struct policy *p);
 
+/* Remove hash from both lists; 1 when it was in one, 0 when in neither. */
+int policy_forget_hash(struct policy *p, const char *hash, struct err *e);
+
+/* ---- generation ---------------------------------------------------------- */
+
+struct policy_sources {
+	const char *state_dir;	/* holds config.yaml; NULL = util/state.h state_dir() */
+	const char *root;	/* system root for the managed configuration (NULL = /) */
+	const char *home;	/* the user's home (Windows hives); may be NULL */
+};
+
+/*
+ * Add what the configuration says is managed: the Runlayer hosts of
+ * config.yaml (default_host and every hosts[*].url, source "config"),
+ * $RUNLAYER_HOST ("environment") and the managed Host ("managed"); and the
+ * managed allowlist, key McpAllowlist (URLs separated by commas or blanks;
+ * source "managed"). Hosts and URLs from these sources that p already
+ * holds are dropped first, so a regenerated file follows the
+ * configuration. Missing or broken sources are skipped with a line in
+ * warn (may be NULL). Returns the number of entries added.
+ */
+size_t policy_add_configured(struct policy *p, const struct policy_sources *src,
+			     struct buf *warn);
+
+/* One server of the inventory, for the baseline. */
+struct policy_server {
+	const char *config_hash;
+	const char *name;
+	const char *client;
+};
+
+/*
+ * Approve every server in v (source "baseline") and set baseline_at to now.
+ * Returns the number of hashes newly approved.
+ */
+size_t policy_baseline(struct policy *p, const struct policy_server *v, size_t n);
+
 /* ---- decisions ---------------------------------------------------------- */
 
 /* What the hook knows about the server a call goes to. */

@@ -863,6 +863,13 @@ hook_run(const struct hook_run_opts *o)
 		snprintf(r.rules_msg, sizeof(r.rules_msg), "rules file: %.500s",
 			 err_format(&e, pos, sizeof(pos)));
 	}
+	if (!r.rules_error && !r.pol.exists) {
+		/* No rules yet: managed sources still pass, so learn the hosts
+		 * from the configuration (contract §7.1). */
+		struct policy_sources src = { NULL, o->root, r.home };
+
+		policy_add_configured(&r.pol, &src, NULL);
+	}
 	r.mode = o->mode_set ? o->mode : r.rules_error ? POLICY_ENFORCE : r.pol.mode;
 	set_fallback(&r);
 	if (o->watchdog)
