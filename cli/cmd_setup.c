@@ -71,7 +71,10 @@ abs_clean(const char *p)
 	slash = strrchr(copy, '/');
 	*slash = '\0';
 	dir = realpath(copy[0] ? copy : "/", NULL);
-	out = dir ? xasprintf("%s/%s", strcmp(dir, "/") == 0 ? "" : dir, slash + 1) : NULL;
+	if (dir)
+		out = xasprintf("%s/%s", strcmp(dir, "/") == 0 ? "" : dir, slash + 1);
+	else
+		out = xasprintf("%s/%s", copy, slash + 1);	/* not there (yet) */
 	free(dir);
 	free(copy);
 	return out;
@@ -540,7 +543,9 @@ print_output(FILE *fp, struct hook_report *r, const struct hook_opts *ho)
 		cJSON_Delete(j);
 		return;
 	}
-	print_report(fp, r, ho->action, ho->dry_run);
+	/* A dry run's stdout is the diff alone (patch-able); the report goes
+	 * to stderr. */
+	print_report(ho->dry_run ? stderr : fp, r, ho->action, ho->dry_run);
 	if (ho->action == HOOK_INSTALL && !ho->dry_run && plan_changes(r) && !g_opts.quiet)
 		fprintf(fp, "%s Configured hooks: %s\n%s Restart the AI clients to activate\n",
 			out_sym_ok(), mode_name(ho->mode), out_sym_ok());
@@ -551,6 +556,7 @@ cmd_setup_hooks(int argc, char **argv)
 {
 	int install = 0, uninstall = 0, check = 0, all_events = 0, no_enf = 0, mdm = 0, user = 0;
 	int yes = 0, dry_run = 0, rc = EXIT_OK, aborted;
+	long lock_ms = -1;
 	const char *host = NULL, *home = NULL, *root = NULL, *os = NULL, *binary = NULL;
 	struct opt_list clients = { NULL, 0 };
 	const struct opt opts[] = {
@@ -570,6 +576,7 @@ cmd_setup_hooks(int argc, char **argv)
 		{ OPT_STRING, 0, "root", &root, "DIR", "look up system paths under DIR (tests, images)", 0, 0, NULL, 0, 0 },
 		{ OPT_CHOICE, 0, "os", &os, "OS", "paths of this OS: linux, darwin or windows", 0, 0, "darwin|windows|linux", 0, 0 },
 		{ OPT_STRING, 0, "binary", &binary, "PATH", "the runlayer binary the hooks run (default: this one)", 0, 0, NULL, 0, 0 },
+		{ OPT_INT, 0, "lock-timeout", &lock_ms, "MS", "wait this long for another installer (default 30000)", 0, 3600000, NULL, 0, OPT_HIDDEN },
 		OPT_COMMON, OPT_COMMON_JSON,
 		{ OPT_END, 0, NULL, NULL, NULL, NULL, 0, 0, NULL, 0, 0 }
 	};
@@ -653,6 +660,8 @@ cmd_setup_hooks(int argc, char **argv)
 	ho.mode = no_enf ? HOOK_MODE_MONITOR : all_events ? HOOK_MODE_ALL_EVENTS : HOOK_MODE_ENFORCE;
 	ho.mode_given = no_enf || all_events;
 	ho.now = setup_now();
+	if (lock_ms >= 0)
+		ho.lock_timeout_ms = lock_ms ? (unsigned)lock_ms : 1;
 	/* Symlinked configs (dotfile repositories) are edited in place, but
 	 * never in managed locations (and only links the user owns). */
 	ho.follow_symlinks = !mdm;
@@ -673,6 +682,9 @@ cmd_setup_hooks(int argc, char **argv)
 		goto out;
 	}
 	ho.binary = bin;
+	if (ho.action == HOOK_INSTALL && access(bin, X_OK) != 0)
+		out_warn("'%s' is not an executable file: the hooks will fail to start, and most "
+			 "clients then let every call through", bin);
 	aborted = setup_hooks_run(&ho, yes, isatty(STDIN_FILENO) && isatty(STDERR_FILENO) && !g_opts.json,
 				  fp, &r);
 	if (aborted)

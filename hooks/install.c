@@ -508,7 +508,13 @@ run_json_client(struct hook_ctx *x, const char *path)
 		goto out;
 	r = fjob_read(&j);
 	if (r == 0 && (j.exists || x->o->action == HOOK_INSTALL)) {
-		r = hfile_json_edit(&hook_specs[x->c], &x->wants, 0, j.old.data, j.old.len, j.exists,
+		struct hook_spec sp = hook_specs[x->c];
+
+		/* A managed-settings.json we made goes when it is empty again
+		 * (the user's own settings.json never does). */
+		if (x->o->mdm && x->c == HOOK_CLAUDE_CODE)
+			sp.delete_if_empty = 2;
+		r = hfile_json_edit(&sp, &x->wants, 0, j.old.data, j.old.len, j.exists,
 				    &j.new, &j.remove, j.fr, &e);
 		if (r < 0)
 			note_err(j.fr, &e);

@@ -85,14 +85,16 @@ snap dry >s1
 expect_rc "dry-run exits 0" 0 rl --install --yes --dry-run --home "$PWD/dry"
 sed "s|$PWD/dry|@HOME@|g" out >dry.out
 golden "dry-run prints the unified diff of every change" dry.out "$GOLD/dry-run.out"
+contains "dry-run: the report goes to stderr" err "Claude Code: $PWD/dry/.claude/settings.json: would update"
 snap dry >s2
 check "dry-run writes nothing" cmp -s s1 s2
 check "dry-run makes no backup" [ "$(backups dry)" -eq 0 ]
 # The diff applies: patch turns the originals into what install writes.
 if command -v patch >/dev/null 2>&1; then
 	mkhome basic p
-	rl --install --yes --dry-run --home "$PWD/p" | grep -v '^[-✓⚠] ' >p.diff
+	rl --install --yes --dry-run --home "$PWD/p" >p.diff 2>/dev/null
 	(cd / && patch -s -p0 <"$OLDPWD/p.diff") >patch.out 2>&1
+	check "the dry-run output is a clean patch" [ ! -s patch.out ]
 	snap p | grep -v '\.orig$' >s1
 	mkhome basic p
 	rl --install --yes --home "$PWD/p" >/dev/null
