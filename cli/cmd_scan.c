@@ -102,8 +102,8 @@ print_summary(const struct scan_result *r, const struct device_info *dev, int of
 		printf("%sNo MCP servers, skills, or plugins found.%s\n", out_color(stdout, OUT_YELLOW),
 		       out_color(stdout, OUT_RESET));
 	} else {
-		printf("%s %zu servers from %zu configs (%zu global, %zu project)",
-		       submitting ? "Submitting" : "Found", n, m, g, p);
+		printf("%s %zu servers %s %zu configs (%zu global, %zu project)",
+		       submitting ? "Submitting" : "Found", n, submitting ? "from" : "in", m, g, p);
 		if (pl)
 			printf(", %zu plugins", pl);
 		printf("%s\n", submitting ? "..." : "");
