@@ -143,7 +143,7 @@ yblock_scan(const char *t, size_t len, const char *key, struct yblock *b, struct
 {
 	struct yline *L;
 	size_t n, i, first = 0, last;
-	int ret = 0;
+	int ret = 0, chain = 1;
 
 	memset(b, 0, sizeof(*b));
 	b->child_indent = -1;
@@ -180,18 +180,34 @@ yblock_scan(const char *t, size_t len, const char *key, struct yblock *b, struct
 		goto out;
 	/* The block: lines up to the next top-level content line. */
 	b->end = L[first].end;
-	for (last = first + 1; last < n; last++) {
+	for (last = first + 1; last < n; last++)
 		if (L[last].kind == YL_CONTENT && L[last].indent == 0)
 			break;
-		if (L[last].kind == YL_CONTENT)
-			b->end = L[last].end;
-	}
 	for (i = first + 1; i < last; i++) {
 		const char *after;
 		struct ychild *c;
 
-		if (L[i].kind != YL_CONTENT)
+		if (L[i].kind == YL_BLANK) {
+			chain = 0;
 			continue;
+		}
+		if (L[i].kind == YL_COMMENT) {
+			/* A comment right under an item (deeper than its '-'),
+			 * a list or the block belongs to it. */
+			if (!chain || L[i].indent == 0)
+				continue;
+			b->end = L[i].end;
+			if (b->nkids == 0)
+				continue;
+			c = &b->kids[b->nkids - 1];
+			if (c->nitems && L[i].indent > c->item_indent)
+				c->items[c->nitems - 1].end = L[i].end;
+			if (L[i].indent > b->child_indent)
+				c->end = L[i].end;
+			continue;
+		}
+		chain = 1;
+		b->end = L[i].end;
 		if (t[L[i].start + (size_t)L[i].indent] == '\t') {
 			ret = refuse(e, t, len, L[i].start, "tab in indentation");
 			goto out;

@@ -207,7 +207,14 @@ hook_udiff(const char *a_label, const char *a, size_t alen, const char *b_label,
 			if (ops[j].kind != OP_DEL)
 				bc++;
 		}
-		buf_addf(&out, "@@ -%zu,%zu +%zu,%zu @@\n", ac ? a0 + 1 : a0, ac, bc ? b0 + 1 : b0, bc);
+		/* As diff -u: a count of 1 is left out. */
+		buf_addf(&out, "@@ -%zu", ac ? a0 + 1 : a0);
+		if (ac != 1)
+			buf_addf(&out, ",%zu", ac);
+		buf_addf(&out, " +%zu", bc ? b0 + 1 : b0);
+		if (bc != 1)
+			buf_addf(&out, ",%zu", bc);
+		buf_adds(&out, " @@\n");
 		for (j = start; j < end; j++) {
 			if (ops[j].kind == OP_EQ)
 				add_line(&out, ' ', &la.v[ops[j].ai]);

@@ -234,48 +234,55 @@ static const char *const shim_names[] = {
 	"runlayer-cursor-hook.sh", "runlayer-claude-hook.sh", NULL
 };
 
+/* Does name (runlayer or aiwatch, optional .exe) start at p, with a path
+ * separator, quote or space (or the start) before it and a quote or space
+ * after it, followed by the word "hook"? (contract §7.11, extended to
+ * runlayer's own binary). */
+static int
+hook_word_at(const char *cmd, const char *p)
+{
+	static const char *const names[] = { "aiwatch", "runlayer", NULL };
+	const char *const *n;
+
+	if (p > cmd && !strchr("/\\\"' ", p[-1]))
+		return 0;
+	for (n = names; *n; n++) {
+		size_t l = strlen(*n);
+		const char *q = p + l;
+
+		if (strncasecmp(p, *n, l) != 0)
+			continue;
+		if (strncasecmp(q, ".exe", 4) == 0)
+			q += 4;
+		if (*q != '"' && *q != '\'' && *q != ' ' && *q != '\t')
+			continue;
+		while (*q == '"' || *q == '\'')
+			q++;
+		if (*q != ' ' && *q != '\t')
+			continue;
+		while (*q == ' ' || *q == '\t')
+			q++;
+		if (strncmp(q, "hook", 4) == 0 && (q[4] == '\0' || q[4] == ' ' || q[4] == '\t'))
+			return 1;
+	}
+	return 0;
+}
+
 int
 hooks_command_is_ours(const char *cmd)
 {
-	const char *p = cmd, *word, *end, *base;
 	const char *const *s;
-	size_t n;
+	const char *p;
 
 	if (cmd == NULL)
 		return 0;
 	for (s = shim_names; *s; s++)
 		if (strstr(cmd, *s))
 			return 1;
-	while (*p == ' ' || *p == '\t')
-		p++;
-	/* The program: a quoted or bare first word. */
-	if (*p == '"' || *p == '\'') {
-		char q = *p++;
-
-		word = p;
-		end = strchr(p, q);
-		if (end == NULL)
-			return 0;
-		p = end + 1;
-	} else {
-		word = p;
-		while (*p && *p != ' ' && *p != '\t')
-			p++;
-		end = p;
-	}
-	for (base = end; base > word && base[-1] != '/' && base[-1] != '\\'; base--)
-		;
-	n = (size_t)(end - base);
-	if (n > 4 && strncasecmp(end - 4, ".exe", 4) == 0)
-		n -= 4;
-	if (!((n == 8 && strncasecmp(base, "runlayer", 8) == 0) ||
-	      (n == 7 && strncasecmp(base, "aiwatch", 7) == 0)))
-		return 0;
-	if (*p != ' ' && *p != '\t')
-		return 0;
-	while (*p == ' ' || *p == '\t')
-		p++;
-	return strncmp(p, "hook", 4) == 0 && (p[4] == '\0' || p[4] == ' ' || p[4] == '\t');
+	for (p = cmd; *p; p++)
+		if ((*p == 'a' || *p == 'A' || *p == 'r' || *p == 'R') && hook_word_at(cmd, p))
+			return 1;
+	return 0;
 }
 
 void
