@@ -315,7 +315,7 @@ static const struct cmd_help show_help = {
 static const char *
 label_of(const struct sev *e)
 {
-	const char *type = e->row->type, *kind = dstr(e->det, "kind");
+	const char *type = e->row->type, *kind = dstr(e->det, "tool_kind");
 
 	if (strcmp(type, "security_decision") == 0)
 		return dstr(e->det, "rule") && strcmp(dstr(e->det, "rule"), "file_policy") == 0

@@ -25,6 +25,7 @@
 #define TEXT_CAP	4096		/* characters of text kept in the timeline */
 #define REDACT_CAP	(64u * 1024)	/* text looked at for secrets */
 #define QUEUE_STR_CAP	(16u * 1024)	/* per string in the queued payload */
+#define COPILOT_GITHUB_MCP	"https://api.githubcopilot.com/mcp/"
 
 /* ---- watchdog --------------------------------------------------------------
  * Clients let a call through when a hook crashes or times out, so the hook
@@ -346,6 +347,9 @@ base_details(const struct run *r)
 	cJSON_AddStringToObject(d, "kind", hook_kind_name(ev->kind));
 	if (ev->tool_name)
 		cJSON_AddStringToObject(d, "tool", ev->tool_name);
+	if (ev->tool != HOOK_TOOL_OTHER)
+		cJSON_AddStringToObject(d, "tool_kind", ev->tool == HOOK_TOOL_MCP ? "mcp" :
+					ev->tool == HOOK_TOOL_SHELL ? "shell" : "read");
 	if (ev->call_id)
 		cJSON_AddStringToObject(d, "call_id", ev->call_id);
 	if (ev->cwd)
@@ -801,7 +805,18 @@ dispatch(struct run *r)
 
 			memset(&q, 0, sizeof(q));
 			q.tool_name = ev->tool_name;
-			if (resolve_server(&ctx, &q, &res, &e) == 0 && res.found) {
+			/* Copilot's built-in GitHub server is remote: give its URL so
+			 * an admin can allowlist it [U: naming unverified]. */
+			if (strncmp(ev->tool_name, "github-mcp-server-", 18) == 0)
+				q.url = COPILOT_GITHUB_MCP;
+			if (resolve_server(&ctx, &q, &res, &e) == 0 &&
+			    (res.found || strchr(ev->tool_name, '-'))) {
+				/* Built-in tools have no '-': a dashed name is
+				 * <server>-<tool>, found or shadow. */
+				if (q.url && !res.found) {
+					free(res.name);
+					res.name = xstrdup("github-mcp-server");
+				}
 				ev->tool = HOOK_TOOL_MCP;
 				decide_mcp(r, &res, 1);
 			} else {
