@@ -2,7 +2,7 @@
 # Install the Debian packages the build and the tests need, only when missing.
 set -eu
 pkgs="build-essential pkg-config libcurl4-openssl-dev libcjson-dev libyaml-dev libgit2-dev
-libsqlite3-dev clang libclang-rt-14-dev git ca-certificates sqlite3 openssl python3"
+libsqlite3-dev clang libclang-rt-14-dev git ca-certificates sqlite3 openssl python3 mandoc"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
