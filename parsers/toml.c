@@ -910,13 +910,15 @@ number_digits(const char *tok, size_t len, size_t *i, int radix, struct buf *b)
 	}
 }
 
+/*
+ * Messages never quote a value: an unquoted token in a config file may be a
+ * secret, and errors reach terminals, logs and the inventory. The position
+ * and length say where it is.
+ */
 static int
 bad_number(struct toml_parser *p, size_t s, size_t len, const char *why)
 {
-	int shown = len > 40 ? 40 : (int)len;
-
-	return fail(p, ERR_PARSE, s, "invalid number '%.*s%s': %s", shown, p->text + s,
-		    len > 40 ? "..." : "", why);
+	return fail(p, ERR_PARSE, s, "invalid number (%zu characters): %s", len, why);
 }
 
 /* An integer or float token at p->pos. */
@@ -967,8 +969,8 @@ parse_number(struct toml_parser *p, cJSON **out)
 		return 0;
 	}
 	if (i < len && !is_digit((unsigned char)tok[i]) && is_bare((unsigned char)tok[i]))
-		return fail(p, ERR_PARSE, s, "invalid value '%.*s%s' (strings must be quoted)",
-			    len > 40 ? 40 : (int)len, tok, len > 40 ? "..." : "");
+		return fail(p, ERR_PARSE, s,
+			    "invalid value (%zu unquoted characters; strings must be quoted)", len);
 	if (i + 1 < len && tok[i] == '0' && (is_digit((unsigned char)tok[i + 1]) ||
 					      tok[i + 1] == '_'))
 		return bad_number(p, s, len, "leading zeros are not allowed");
@@ -1158,8 +1160,9 @@ parse_value(struct toml_parser *p, unsigned depth, cJSON **out)
 		else if (p->pos - s == 5 && memcmp(p->text + s, "false", 5) == 0)
 			*out = cJSON_CreateFalse();
 		else
-			return fail(p, ERR_PARSE, s, "invalid value '%.*s' (strings must be quoted)",
-				    (int)(p->pos - s > 40 ? 40 : p->pos - s), p->text + s);
+			return fail(p, ERR_PARSE, s,
+				    "invalid value (%zu unquoted characters; strings must be quoted)",
+				    p->pos - s);
 		if (*out == NULL)
 			abort();
 		return 0;

@@ -401,11 +401,21 @@ test_errors(void)
 	check_err("a = 1.2.3", "unexpected characters", 1, 5);
 	check_err("a = 1e400", "float out of range", 1, 5);
 	check_err("a = Inf", "expected a value, found 'I' (strings must be quoted)", 1, 5);
-	check_err("a = nope", "invalid value 'nope' (strings must be quoted)", 1, 5);
+	check_err("a = nope", "invalid value (4 unquoted characters; strings must be quoted)", 1, 5);
+	/* An unquoted secret is never echoed back in the message. */
+	check_err("token = 9abcCANARYsecret", "invalid number (16 characters)", 1, 9);
+	{
+		struct err e = ERR_INIT;
+		cJSON *t = NULL;
+
+		parse_n("token = 9abcCANARYsecret", 24, NULL, &t, &e);
+		ok(strstr(e.msg, "CANARY") == NULL, "an unquoted value never appears in the message");
+		cJSON_Delete(t);
+	}
 	check_err("a = 1:2", "expected end of line after the value, found ':'", 1, 6);
 	/* Booleans and other values. */
-	check_err("a = tru", "invalid value 'tru'", 1, 5);
-	check_err("a = trueish", "invalid value 'trueish'", 1, 5);
+	check_err("a = tru", "invalid value (3 unquoted characters", 1, 5);
+	check_err("a = trueish", "invalid value (7 unquoted characters", 1, 5);
 	check_err("a = TRUE", "expected a value, found 'T'", 1, 5);
 	check_err("a =", "expected a value, found end of file", 1, 4);
 	check_err("a = # none", "expected a value, found '#'", 1, 5);
