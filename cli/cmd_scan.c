@@ -304,6 +304,7 @@ cmd_scan(int argc, char **argv)
 	struct scan_opts so;
 	struct scan_result r;
 	struct device_opts dopts;
+	int r_dev;
 	struct device_info dev;
 	struct err e = ERR_INIT;
 	char **args, *home_dir = NULL, *state_dir = NULL;
@@ -385,10 +386,17 @@ cmd_scan(int argc, char **argv)
 	dopts.root = so.root;
 	dopts.os = os;
 	dopts.no_write = dry_run;
-	if (device_identify(&dopts, &dev, &e) < 0) {
-		out_error_err(&e, "cannot identify this device");
-		rc = EXIT_FAIL;
-		goto out;
+	/* The device id lives in the scanned home's state (like the existing
+	 * CLI, each user's ~/.runlayer/device_id) unless a hardware id exists.
+	 * Failing to save a new id still yields one for this run. */
+	if ((r_dev = device_identify(&dopts, &dev, &e)) < 0) {
+		if (r_dev == -ERR_IO && dev.device_id[0]) {
+			out_warn("%s: %s; using an unsaved device id for this scan", e.path, e.msg);
+		} else {
+			out_error_err(&e, "cannot identify this device");
+			rc = EXIT_FAIL;
+			goto out;
+		}
 	}
 	report_issues(&r);
 	if (dry_run) {
