@@ -38,7 +38,7 @@ FUZZ_REPLAY_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=$(O)/tests/replay_%)
 BIN       := $(O)/runlayer
 
 .PHONY: all deps check check-unit check-e2e check-fuzz asan fuzz bench install \
-        uninstall clean run hdr-check help check-clients
+        uninstall clean run hdr-check help check-clients deb man-check gen-docs
 
 all: $(BIN) $(O)/aiwatch
 
@@ -49,7 +49,10 @@ help:
 	@echo "make asan       the whole test suite under AddressSanitizer + UBSan"
 	@echo "make fuzz       libFuzzer targets with clang (FUZZ_SECONDS=60 each)"
 	@echo "make bench      benchmarks"
-	@echo "make install    PREFIX=$(PREFIX) DESTDIR="
+	@echo "make install    PREFIX=$(PREFIX) DESTDIR= (binary, aiwatch link, man page, completions, systemd units)"
+	@echo "make deb        build $(O)/runlayer_$(VERSION)_<arch>.deb with dpkg-deb"
+	@echo "make man-check  mandoc -Tlint the man page and check it is up to date with --help"
+	@echo "make gen-docs   regenerate docs/runlayer.1 and completions/ from --help"
 	@echo "make deps       install the Debian packages the build and tests need"
 
 deps:
@@ -120,13 +123,43 @@ hdr-check: | deps
 		printf "#include \"%s\"\ntypedef int hdr_check_t;\n" "$$h" | $(CC) $(ALL_CFLAGS) -fsyntax-only -x c - || exit 1; \
 	done; echo "headers compile alone"
 
+MANDIR  = $(DESTDIR)$(PREFIX)/share/man/man1
+BASHDIR = $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+ZSHDIR  = $(DESTDIR)$(PREFIX)/share/zsh/site-functions
+UNITDIR = $(DESTDIR)$(PREFIX)/lib/systemd
+
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin
+	install -d $(DESTDIR)$(PREFIX)/bin $(MANDIR) $(BASHDIR) $(ZSHDIR) $(UNITDIR)/user $(UNITDIR)/system
 	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/runlayer
 	ln -sf runlayer $(DESTDIR)$(PREFIX)/bin/aiwatch
+	install -m 0644 docs/runlayer.1 $(MANDIR)/runlayer.1
+	ln -sf runlayer.1 $(MANDIR)/aiwatch.1
+	install -m 0644 completions/runlayer.bash $(BASHDIR)/runlayer
+	ln -sf runlayer $(BASHDIR)/aiwatch
+	install -m 0644 completions/_runlayer $(ZSHDIR)/_runlayer
+	@# The scan timer (not enabled): user units and system units.
+	RUNLAYER_HOME=/nonexistent $(BIN) schedule --print --os linux --binary $(PREFIX)/bin/runlayer \
+		--output-dir $(UNITDIR)/user >/dev/null
+	RUNLAYER_HOME=/nonexistent $(BIN) schedule --print --os linux --system \
+		--binary $(PREFIX)/bin/runlayer --output-dir $(UNITDIR)/system >/dev/null
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/runlayer $(DESTDIR)$(PREFIX)/bin/aiwatch
+	rm -f $(DESTDIR)$(PREFIX)/bin/runlayer $(DESTDIR)$(PREFIX)/bin/aiwatch \
+		$(MANDIR)/runlayer.1 $(MANDIR)/aiwatch.1 $(BASHDIR)/runlayer $(BASHDIR)/aiwatch \
+		$(ZSHDIR)/_runlayer $(UNITDIR)/user/runlayer-scan.service \
+		$(UNITDIR)/user/runlayer-scan.timer $(UNITDIR)/system/runlayer-scan.service \
+		$(UNITDIR)/system/runlayer-scan.timer
+
+deb: all
+	@./packaging/mkdeb.sh $(abspath $(BIN)) $(O)
+
+man-check: all
+	mandoc -Tlint docs/runlayer.1
+	python3 scripts/gen-man.py --runlayer $(BIN) --check
+
+gen-docs: all
+	python3 scripts/gen-man.py --runlayer $(BIN)
+	python3 scripts/gen-completions.py --runlayer $(BIN)
 
 clean:
 	rm -rf build
