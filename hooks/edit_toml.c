@@ -269,6 +269,7 @@ int
 tdoc_scan(struct tdoc *d, const char *text, size_t len, struct err *e)
 {
 	struct tscan s = { text, len, 0 };
+	struct tstmt st;
 	char **table = NULL;
 	size_t ntable = 0, cap = 0;
 	unsigned long line, col;
@@ -279,9 +280,8 @@ tdoc_scan(struct tdoc *d, const char *text, size_t len, struct err *e)
 	d->nl = text_newline(text, len);
 	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
 		s.pos = 3;
+	memset(&st, 0, sizeof(st));
 	while (s.pos < len) {
-		struct tstmt st;
-
 		memset(&st, 0, sizeof(st));
 		st.start = text_line_start(text, s.pos);
 		skip_blank(&s);
@@ -354,13 +354,11 @@ tdoc_scan(struct tdoc *d, const char *text, size_t len, struct err *e)
 	return 0;
 bad:
 	path_free(table, ntable);
+	path_free(st.path, st.npath);	/* the statement being built */
 	err_pos_of(text, len, s.pos < len ? s.pos : len, &line, &col);
 	err_set(e, ERR_PARSE, "cannot follow this TOML text for editing");
 	err_set_pos(e, line, col);
-	{
-		/* The statement being built is not in d yet. */
-		tdoc_release(d);
-	}
+	tdoc_release(d);
 	return -ERR_PARSE;
 }
 

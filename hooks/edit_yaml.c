@@ -86,7 +86,8 @@ line_key(const char *p, const char *e, const char **after)
 			}
 			p++;
 		}
-		if (p + 1 >= e || p[1] != ':' || !(p + 2 >= e || p[2] == ' ' || p[2] == '\r')) {
+		if (p + 1 >= e || p[1] != ':' ||
+		    !(p + 2 >= e || p[2] == ' ' || p[2] == '\t' || p[2] == '\r')) {
 			buf_release(&b);
 			return NULL;
 		}
@@ -94,15 +95,15 @@ line_key(const char *p, const char *e, const char **after)
 		return buf_detach(&b, NULL);
 	}
 	for (; p < e; p++) {
-		if (*p == ':' && (p + 1 >= e || p[1] == ' ' || p[1] == '\r')) {
+		if (*p == ':' && (p + 1 >= e || p[1] == ' ' || p[1] == '\t' || p[1] == '\r')) {
 			const char *q = p;
 
-			while (q > k && q[-1] == ' ')
+			while (q > k && (q[-1] == ' ' || q[-1] == '\t'))
 				q--;
 			*after = p + 1;
 			return xstrndup(k, (size_t)(q - k));
 		}
-		if (*p == '#' && p > k && p[-1] == ' ')
+		if (*p == '#' && p > k && (p[-1] == ' ' || p[-1] == '\t'))
 			return NULL;
 	}
 	return NULL;
@@ -118,9 +119,9 @@ value_span(const char *t, const char *after, size_t text_end, size_t *vs, size_t
 	for (i = s; i < text_end; i++) {
 		if (t[i] == '"' || t[i] == '\'')
 			q = !q;
-		if (!q && t[i] == '#' && (i == s || t[i - 1] == ' '))
+		if (!q && t[i] == '#' && (i == s || t[i - 1] == ' ' || t[i - 1] == '\t'))
 			break;
-		if (t[i] != ' ' && t[i] != '\r')
+		if (t[i] != ' ' && t[i] != '\t' && t[i] != '\r')
 			e2 = i + 1;
 	}
 	*vs = s;
@@ -149,6 +150,9 @@ yblock_scan(const char *t, size_t len, const char *key, struct yblock *b, struct
 	b->child_indent = -1;
 	b->unit = 2;
 	b->nl = text_newline(t, len);
+	for (i = 0; i < len; i++)
+		if (t[i] == '\r' && (i + 1 >= len || t[i + 1] != '\n'))
+			return refuse(e, t, len, i, "a carriage return without a line feed");
 	lines_of(t, len, &L, &n);
 	for (i = 0; i < n; i++)
 		if (L[i].kind == YL_CONTENT && L[i].indent > 0) {

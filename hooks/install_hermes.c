@@ -109,6 +109,18 @@ yaml_apply(struct buf *t, const struct hop *op, const struct hook_wants *w, stru
 	case HOP_REMOVE_HANDLER:
 		goto flow;
 	}
+	/* Text added after a last line that has no line break needs one. */
+	for (i = 0; i < ed.n; i++) {
+		struct splice *sp = &ed.v[i];
+
+		if (sp->start == t->len && sp->end == t->len && sp->text[0] && t->len &&
+		    t->data[t->len - 1] != '\n' && strncmp(sp->text, b.nl, strlen(b.nl)) != 0) {
+			char *with = xasprintf("%s%s", b.nl, sp->text);
+
+			free(sp->text);
+			sp->text = with;
+		}
+	}
 	if (edits_apply(&ed, t->data, t->len, &out) < 0) {
 		ret = err_set(e, ERR_INVALID, "internal error: overlapping edits");
 		goto out;
@@ -124,6 +136,41 @@ out:
 	edits_release(&ed);
 	buf_release(&out);
 	buf_release(&ins);
+	return ret;
+}
+
+/* Our own scanner must see the result as compliant, or a second install
+ * would not be a no-op: refuse rather than write such a file. */
+static int
+settled(const struct hook_spec *s, const struct hook_wants *w, const struct buf *out,
+	struct err *e)
+{
+	struct hook_file_report fr;
+	struct hplan p = { NULL, 0, 0 };
+	struct yblock b;
+	cJSON *tree = NULL;
+	size_t i;
+	int ret;
+
+	memset(&fr, 0, sizeof(fr));
+	if (w->n == 0)
+		return 0;
+	ret = yblock_scan(out->data, out->len, "hooks", &b, e);
+	if (ret == 0) {
+		yblock_release(&b);
+		ret = yaml_parse(out->data, out->len, NULL, &tree, e);
+	}
+	if (ret == 0)
+		ret = hook_plan(s, w, 1, cJSON_GetObjectItemCaseSensitive(tree, "hooks"), NULL, &p,
+				&fr, e);
+	if (ret == 0 && fr.problems)
+		ret = err_set(e, ERR_INVALID, "internal error: the edited file would not check as "
+			      "installed; left unchanged");
+	for (i = 0; i < fr.nnotes; i++)
+		free(fr.notes[i]);
+	free(fr.notes);
+	hplan_release(&p);
+	cJSON_Delete(tree);
 	return ret;
 }
 
@@ -187,6 +234,7 @@ hfile_yaml_edit(const struct hook_spec *s, const struct hook_wants *w, int check
 			      "intended structure; left unchanged");
 		goto out;
 	}
+	ret = settled(s, w, out, e);
 out:
 	cJSON_Delete(tree);
 	cJSON_Delete(got);

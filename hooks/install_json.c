@@ -144,6 +144,24 @@ hfile_json_edit(const struct hook_spec *s, const struct hook_wants *w, int check
 			      "intended structure; left unchanged");
 		goto out;
 	}
+	/* And a second install must find nothing to do. */
+	if (w->n) {
+		struct hook_file_report chk;
+		struct hplan p2 = { NULL, 0, 0 };
+
+		memset(&chk, 0, sizeof(chk));
+		ret = hook_plan(s, w, 1, cJSON_GetObjectItemCaseSensitive(got, "hooks"), NULL, &p2,
+				&chk, e);
+		if (ret == 0 && chk.problems)
+			ret = err_set(e, ERR_INVALID, "internal error: the edited file would not check "
+				      "as installed; left unchanged");
+		for (i = 0; i < chk.nnotes; i++)
+			free(chk.notes[i]);
+		free(chk.notes);
+		hplan_release(&p2);
+		if (ret < 0)
+			goto out;
+	}
 	if (remove_file && s->delete_if_empty == 1 && only_version(tree) && (exists || p.n))
 		*remove_file = 1;
 	if (remove_file && s->delete_if_empty == 2 && exists && p.n &&
