@@ -7,6 +7,7 @@
 #   srv_start NAME [--plain] [--cert DIR]   start a backend in srv-NAME/;
 #                        sets SRV_DIR, SRV_URL, SRV_PID
 #   srv_stop / srv_kill  stop it (TERM / KILL)
+#   srv_cleanup          stop every backend started (trap srv_cleanup EXIT)
 #   srv_plan JSON        replace the fault plan
 #   q EXPR               query what it saw (tests/server/q.py)
 
@@ -48,14 +49,16 @@ srv_start() {
 	mkdir -p "$SRV_DIR"
 	rm -f "$SRV_DIR/port"
 	if [ -n "$plain" ]; then
-		python3 "$SRV_PY" --dir "$SRV_DIR" --plain --port "$port" 2>>"$SRV_DIR/server.log" &
+		python3 "$SRV_PY" --dir "$SRV_DIR" --plain --port "$port" \
+			</dev/null >>"$SRV_DIR/server.log" 2>&1 &
 		scheme=http
 	else
 		python3 "$SRV_PY" --dir "$SRV_DIR" --cert "$certdir/server.pem" \
-			--key "$certdir/server.key" --port "$port" 2>>"$SRV_DIR/server.log" &
+			--key "$certdir/server.key" --port "$port" </dev/null >>"$SRV_DIR/server.log" 2>&1 &
 		scheme=https
 	fi
 	SRV_PID=$!
+	SRV_ALL="${SRV_ALL:-} $SRV_PID"
 	i=0
 	while [ ! -s "$SRV_DIR/port" ]; do
 		i=$((i + 1))
@@ -83,6 +86,13 @@ srv_kill() {
 	SRV_PID=""
 }
 
+# Stop every backend this test started (trap it on EXIT).
+srv_cleanup() {
+	for p in ${SRV_ALL:-}; do kill -9 "$p" 2>/dev/null; done
+	wait 2>/dev/null
+	SRV_ALL=""
+}
+
 srv_plan() {
 	printf '%s\n' "$1" >"$SRV_DIR/plan.json.tmp" && mv "$SRV_DIR/plan.json.tmp" "$SRV_DIR/plan.json"
 }
@@ -94,4 +104,36 @@ q() {
 # is_eq DESC GOT WANT
 is_eq() {
 	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1 (got '$2', want '$3')"; fi
+}
+
+# A small home to scan: two servers in Cursor's global config, one with a
+# secret in env (redacted before it leaves). Sets SCAN (the scan arguments).
+scan_home() {
+	mkdir -p h/.cursor root
+	cat >h/.cursor/mcp.json <<'JSON'
+{"mcpServers": {
+  "github": {"command": "npx", "args": ["-y", "@modelcontextprotocol/server-github"],
+             "env": {"GITHUB_TOKEN": "ghp_fixture_secret_value"}},
+  "docs": {"url": "https://docs.example.com/mcp"}
+}}
+JSON
+	SCAN="--home $PWD/h --root $PWD/root --os linux --no-projects --no-store
+		--device-id 11111111-2222-4333-8444-555555555555 --username alice"
+	export RUNLAYER_HOSTNAME=e2e-host
+}
+
+# Fast retries for tests: short attempts, short waits, a small budget.
+fast_http() {
+	export RUNLAYER_HTTP_TIMEOUT=2 RUNLAYER_HTTP_BACKOFF=0.05 RUNLAYER_HTTP_BUDGET=15
+}
+
+# A home with 40 servers (a body over the 1 KiB compression threshold).
+# Sets SCAN_BIG.
+scan_home_big() {
+	mkdir -p hb/.cursor
+	python3 -c '
+import json
+print(json.dumps({"mcpServers": {"srv%02d" % i: {"command": "npx", "args": ["-y", "@example/server-%d" % i]} for i in range(40)}}))' >hb/.cursor/mcp.json
+	SCAN_BIG="--home $PWD/hb --root $PWD/root --os linux --no-projects --no-store
+		--device-id 11111111-2222-4333-8444-555555555555 --username alice"
 }
