@@ -8,6 +8,7 @@
 #include "cli/exit.h"
 #include "cli/opt.h"
 #include "cli/out.h"
+#include "hooks/audit.h"
 #include "parsers/tree.h"
 #include "store/store.h"
 #include "util/xalloc.h"
@@ -114,6 +115,15 @@ timeline_load(const char *db, const char *since, struct timeline *t, int *rc)
 		return 0;
 	}
 	free(path);
+	if (r == 0) {
+		/* Records the hooks had to spool (store busy) come in first. */
+		char *dir = audit_spool_dir(&e);
+
+		if (dir)
+			audit_spool_import(s, dir, 0, NULL, &e);
+		free(dir);
+		err_clear(&e);
+	}
 	if (r < 0 || store_events(s, NULL, since ? norm : NULL, 0, &t->rows, &e) < 0) {
 		out_error_err(&e, "cannot read the audit log");
 		store_close(s);

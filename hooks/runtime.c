@@ -12,12 +12,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "hooks/audit.h"
 #include "hooks/queue.h"
 #include "hooks/reply.h"
 #include "hooks/resolve.h"
 #include "parsers/redact.h"
 #include "store/store.h"
 #include "util/buf.h"
+#include "util/file.h"
 #include "util/state.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
@@ -126,6 +128,11 @@ struct run {
 	char *home;
 	struct store *store;
 	int store_failed;
+	struct pending_rec {
+		char *type, *server, *hash;
+		cJSON *details;
+	} *recs;
+	size_t n_recs;
 	char hostname[256];
 	const char *username;
 };
@@ -301,9 +308,10 @@ store_for(struct run *r)
 		return NULL;
 	}
 	path = r->o->db_path ? xstrdup(r->o->db_path) : store_default_path(&e);
-	left = remaining_ms(r) - 250;
-	if (path == NULL ||
-	    store_open(path, STORE_CREATE, left > 50 ? (int)left : 50, &r->store, &e) < 0) {
+	/* Keep time to spool what the store could not take. */
+	left = remaining_ms(r) - 300;
+	if (path == NULL || left < 20 ||
+	    store_open(path, STORE_CREATE, (int)left, &r->store, &e) < 0) {
 		r->store = NULL;
 		r->store_failed = 1;
 	}
@@ -311,24 +319,101 @@ store_for(struct run *r)
 	return r->store;
 }
 
+/* Keep a record for after the reply (flush_records()). details is copied. */
 static void
 record(struct run *r, const char *type, const char *server, const char *hash, cJSON *details)
 {
-	struct store *s = store_for(r);
-	struct store_event ev;
+	struct pending_rec *p;
+
+	r->recs = xreallocarray(r->recs, r->n_recs + 1, sizeof(*r->recs));
+	p = &r->recs[r->n_recs++];
+	p->type = xstrdup(type);
+	p->server = server ? xstrdup(server) : NULL;
+	p->hash = hash && *hash ? xstrdup(hash) : NULL;
+	p->details = cJSON_Duplicate(details, 1);
+}
+
+static char *
+spool_dir(const struct run *r)
+{
 	struct err e = ERR_INIT;
 
-	if (s == NULL)
+	if (r->o->db_path && r->o->db_path[0] == '\0')
+		return NULL;
+	if (r->o->db_path) {
+		/* tests and --db: the spool sits next to the database */
+		char *d = xstrdup(r->o->db_path), *slash = strrchr(d, '/'), *p;
+
+		if (slash)
+			*slash = '\0';
+		p = path_join(slash ? d : ".", "audit-pending");
+		free(d);
+		return p;
+	}
+	return audit_spool_dir(&e);
+}
+
+/*
+ * Write the records to the store; what it cannot take in time goes to the
+ * spool, and a few spooled records of earlier runs come back in.
+ */
+static void
+flush_records(struct run *r)
+{
+	struct store *s;
+	char *dir;
+	size_t i;
+
+	if (r->n_recs == 0)
 		return;
-	memset(&ev, 0, sizeof(ev));
-	ev.type = type;
-	ev.hostname = r->hostname[0] ? r->hostname : NULL;
-	ev.username = r->username;
-	ev.client = hook_client_id(r->client);
-	ev.server_name = server;
-	ev.config_hash = hash && *hash ? hash : NULL;
-	ev.details = details;
-	store_event_add(s, &ev, NULL, &e);
+	dir = spool_dir(r);
+	s = store_for(r);
+	for (i = 0; i < r->n_recs; i++) {
+		struct pending_rec *p = &r->recs[i];
+		struct store_event ev;
+		struct err e = ERR_INIT;
+		char now[STORE_TIME_LEN + 1];
+		struct timespec t;
+
+		clock_gettime(CLOCK_REALTIME, &t);
+		store_time_format(&t, now);
+		memset(&ev, 0, sizeof(ev));
+		ev.type = p->type;
+		ev.time = now;
+		ev.hostname = r->hostname[0] ? r->hostname : NULL;
+		ev.username = r->username;
+		ev.client = hook_client_id(r->client);
+		ev.server_name = p->server;
+		ev.config_hash = p->hash;
+		ev.details = p->details;
+		if (s == NULL || store_event_add(s, &ev, NULL, &e) < 0) {
+			s = NULL;
+			if (dir)
+				audit_spool_add(dir, &ev, &e);
+		}
+	}
+	if (s && dir && remaining_ms(r) > 500) {
+		struct err e = ERR_INIT;
+
+		audit_spool_import(s, dir, AUDIT_IMPORT_BATCH, NULL, &e);
+	}
+	free(dir);
+}
+
+static void
+records_release(struct run *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n_recs; i++) {
+		free(r->recs[i].type);
+		free(r->recs[i].server);
+		free(r->recs[i].hash);
+		cJSON_Delete(r->recs[i].details);
+	}
+	free(r->recs);
+	r->recs = NULL;
+	r->n_recs = 0;
 }
 
 /* Details every record shares. */
@@ -902,6 +987,16 @@ hook_run(const struct hook_run_opts *o)
 		goto reply;
 	}
 	root = cJSON_ParseWithLengthOpts(in.data, in.len, &end, 0);
+	if (root && end) {
+		/* One object, then only blank space. */
+		while (end < in.data + in.len && (*end == ' ' || *end == '\t' || *end == '\n' ||
+						  *end == '\r'))
+			end++;
+		if (end < in.data + in.len) {
+			cJSON_Delete(root);
+			root = NULL;
+		}
+	}
 	if (!cJSON_IsObject(root)) {
 		char msg[128];
 
@@ -924,7 +1019,6 @@ hook_run(const struct hook_run_opts *o)
 	}
 	set_fallback(&r);
 	dispatch(&r);
-	enqueue(&r);
 reply:
 	if (o->watchdog) {
 		sigset_t s, old;
@@ -940,10 +1034,14 @@ reply:
 		write_reply(&r, &r.reply);
 	}
 	code = r.reply.exit_code;
+	/* The answer is out; now the record, then the backend queue. */
+	flush_records(&r);
+	enqueue(&r);
 	if (o->watchdog)
 		wd_disarm();
 	if (!o->exiting)
 		store_close(r.store);
+	records_release(&r);
 	hook_event_release(&r.ev);
 	cJSON_Delete(root);
 	policy_release(&r.pol);

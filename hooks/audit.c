@@ -1,0 +1,181 @@
+/* Spooled audit records: events the store could not take within a hook's
+ * deadline, kept as files and imported by the next store writer. */
+#include "hooks/audit.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util/buf.h"
+#include "util/file.h"
+#include "util/state.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
+
+#define AUDIT_MAX_FILE (2u * 1024 * 1024)
+
+char *
+audit_spool_dir(struct err *e)
+{
+	char *dir = state_dir(e), *p;
+
+	if (dir == NULL)
+		return NULL;
+	p = path_join(dir, "audit-pending");
+	free(dir);
+	return p;
+}
+
+static void
+add(cJSON *o, const char *k, const char *v)
+{
+	if (v)
+		cJSON_AddStringToObject(o, k, v);
+}
+
+int
+audit_spool_add(const char *dir, const struct store_event *ev, struct err *e)
+{
+	struct timespec t;
+	char now[STORE_TIME_LEN + 1], *text = NULL, *tmp = NULL, *final = NULL;
+	cJSON *o;
+	int fd, ret = 0;
+	size_t len;
+
+	clock_gettime(CLOCK_REALTIME, &t);
+	store_time_format(&t, now);
+	o = cJSON_CreateObject();
+	add(o, "type", ev->type);
+	add(o, "time", ev->time ? ev->time : now);
+	add(o, "device_id", ev->device_id);
+	add(o, "hostname", ev->hostname);
+	add(o, "username", ev->username);
+	add(o, "client", ev->client);
+	add(o, "server_name", ev->server_name);
+	add(o, "config_hash", ev->config_hash);
+	if (ev->details)
+		cJSON_AddItemToObject(o, "details", cJSON_Duplicate(ev->details, 1));
+	text = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	if (text == NULL)
+		return err_set(e, ERR_INVALID, "audit record cannot be serialised");
+	len = strlen(text);
+	if ((ret = file_mkdirs(dir, 0700, e)) < 0)
+		goto out;
+	tmp = xasprintf("%s/.tmp-%lld.%09ld-%ld", dir, (long long)t.tv_sec, t.tv_nsec, (long)getpid());
+	final = xasprintf("%s/%lld.%09ld-%ld.json", dir, (long long)t.tv_sec, t.tv_nsec,
+			  (long)getpid());
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		ret = err_sys(e, ERR_IO, "cannot create '%s'", tmp);
+		goto out;
+	}
+	if (write(fd, text, len) != (ssize_t)len) {
+		ret = err_sys(e, ERR_IO, "cannot write '%s'", tmp);
+		close(fd);
+		unlink(tmp);
+		goto out;
+	}
+	close(fd);
+	if (rename(tmp, final) < 0) {
+		ret = err_sys(e, ERR_IO, "cannot spool '%s'", final);
+		unlink(tmp);
+	}
+out:
+	free(text);
+	free(tmp);
+	free(final);
+	return ret;
+}
+
+static int
+cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static const char *
+str(const cJSON *o, const char *k)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+int
+audit_spool_import(struct store *s, const char *dir, size_t max, size_t *imported, struct err *e)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	char **names = NULL;
+	size_t n = 0, i, done = 0;
+	int ret = 0;
+
+	if (imported)
+		*imported = 0;
+	if (d == NULL)
+		return errno == ENOENT ? 0 : err_sys(e, ERR_IO, "cannot open '%s'", dir);
+	while ((de = readdir(d)) != NULL && n < AUDIT_SPOOL_MAX) {
+		size_t l = strlen(de->d_name);
+
+		if (de->d_name[0] == '.' || l < 6 || strcmp(de->d_name + l - 5, ".json") != 0)
+			continue;
+		names = xreallocarray(names, n + 1, sizeof(*names));
+		names[n++] = xstrdup(de->d_name);
+	}
+	closedir(d);
+	if (n)
+		qsort(names, n, sizeof(*names), cmp_names);
+	for (i = 0; i < n && (max == 0 || done < max); i++) {
+		char *p = path_join(dir, names[i]);
+		struct buf b = BUF_INIT;
+		struct err fe = ERR_INIT;
+		cJSON *o = NULL;
+
+		if (file_read(p, AUDIT_MAX_FILE, 0, &b, NULL, &fe) == 0)
+			o = cJSON_ParseWithLength(b.data, b.len);
+		if (cJSON_IsObject(o) && str(o, "type")) {
+			struct store_event ev;
+			const cJSON *det = cJSON_GetObjectItemCaseSensitive(o, "details");
+
+			memset(&ev, 0, sizeof(ev));
+			ev.type = str(o, "type");
+			ev.time = str(o, "time");
+			ev.device_id = str(o, "device_id");
+			ev.hostname = str(o, "hostname");
+			ev.username = str(o, "username");
+			ev.client = str(o, "client");
+			ev.server_name = str(o, "server_name");
+			ev.config_hash = str(o, "config_hash");
+			ev.details = cJSON_IsObject(det) ? det : NULL;
+			ret = store_event_add(s, &ev, NULL, e);
+			if (ret == -ERR_INVALID) {
+				/* a record the store refuses (bad time…) is dropped */
+				err_clear(e);
+				ret = 0;
+			} else if (ret < 0) {
+				cJSON_Delete(o);
+				buf_release(&b);
+				free(p);
+				break;
+			} else {
+				done++;
+			}
+		}
+		unlink(p);
+		cJSON_Delete(o);
+		buf_release(&b);
+		free(p);
+	}
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	if (imported)
+		*imported = done;
+	return ret;
+}
