@@ -79,11 +79,9 @@ EOF
 	printf '{"mcpServers":{"probe":{"command":"/bin/true"}}}\n' >"$1/work/app/.mcp.json"
 }
 
-# Codex: hooks/list over app-server stdio; prints "command<TAB>trustStatus"
-# lines, then "warnings=N errors=M".
-codex_hooks() {	# home
-	(cd "$1/work/app" && env -u CODEX_HOME -u OPENAI_API_KEY HOME="$1" timeout 120 \
-		python3 - "$bin/codex" "$1/work/app" <<'EOF'
+# Codex: hooks/list over app-server stdio; prints "command<TAB>event<TAB>
+# trustStatus" lines, then "warnings=N errors=M".
+cat >"$work/hooks_list.py" <<'EOF'
 import json, subprocess, sys
 codex, cwd = sys.argv[1], sys.argv[2]
 p = subprocess.Popen([codex, "app-server", "--listen", "stdio://"], stdin=subprocess.PIPE,
@@ -110,7 +108,9 @@ for d in r["result"]["data"]:
     err += len(d.get("errors", []))
 print("warnings=%d errors=%d" % (warn, err))
 EOF
-	)
+codex_hooks() {	# home
+	(cd "$1/work/app" && env -u CODEX_HOME -u OPENAI_API_KEY HOME="$1" timeout 120 \
+		python3 "$work/hooks_list.py" "$bin/codex" "$1/work/app")
 }
 
 gemini_list() {	# home → stderr+stdout of gemini mcp list
@@ -238,6 +238,60 @@ for mode in "" --all-events --no-enforcement; do
 		pass "gemini: no invalid configuration after install $mode"
 	fi
 done
+
+# ---- managed (system) locations, for real: /etc under a private mount ----
+if [ "$(id -u)" -eq 0 ] && unshare -m true 2>/dev/null; then
+	mkhome basic mdm
+	mkdir -p "$work/etc"
+	cat >"$work/mdm.sh" <<EOF
+mount -t tmpfs tmpfs "$work/etc" && cp -a /etc/. "$work/etc/" && mount --bind "$work/etc" /etc || exit 99
+cd "$work/mdm/work/app"
+mkdir -p /etc/claude-code
+printf '{\\n  "enableAllProjectMcpServers": true\\n}\\n' >/etc/claude-code/managed-settings.json
+printf '{"mcpServers":{"probe":{"command":"/bin/true"}}}\\n' >.mcp.json
+claude() { env -u ANTHROPIC_API_KEY -u CLAUDE_CONFIG_DIR HOME="$work/mdm" \\
+	CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1 DISABLE_TELEMETRY=1 DISABLE_AUTOUPDATER=1 \\
+	DISABLE_ERROR_REPORTING=1 timeout 120 "$bin/claude" mcp list 2>&1 | grep '^probe:'; }
+echo "claude-before: \$(claude)"
+HOME="$work/mdm" "$RUNLAYER" setup hooks --install --mdm >"$work/mdm.install" 2>&1
+echo "install-rc: \$?"
+echo "claude-after: \$(claude)"
+env -u CODEX_HOME -u OPENAI_API_KEY HOME="$work/mdm" timeout 120 \\
+	python3 "$work/hooks_list.py" "$bin/codex" "$work/mdm/work/app" | sed 's/^/codex: /'
+env -u GEMINI_API_KEY -u GEMINI_CLI_SYSTEM_SETTINGS_PATH HOME="$work/mdm" GEMINI_CLI_NO_RELAUNCH=true \\
+	timeout 120 "$bin/gemini" mcp list 2>&1 | sed 's/^/gemini: /'
+HOME="$work/mdm" "$RUNLAYER" setup hooks --uninstall --mdm >/dev/null 2>&1
+echo "left: \$(ls /etc/codex/hooks.json /etc/cursor/hooks.json /etc/gemini-cli/settings.json /etc/windsurf/hooks.json 2>/dev/null | wc -l)"
+echo "claude-managed: \$(tr -d ' \\n' </etc/claude-code/managed-settings.json)"
+EOF
+	unshare -m sh "$work/mdm.sh" >"$work/mdm.out" 2>&1
+	if grep -q '^claude-before: .*Failed to connect' "$work/mdm.out" &&
+	   grep -q '^install-rc: 0$' "$work/mdm.out" &&
+	   grep -q '^claude-after: .*Failed to connect' "$work/mdm.out"; then
+		pass "managed /etc: Claude Code still loads managed-settings.json with our hooks"
+	else
+		fail "managed /etc: Claude"; sed 's/^/#   /' "$work/mdm.out" "$work/mdm.install"
+	fi
+	if [ "$(grep '^codex: .* hook --client codex' "$work/mdm.out" | grep -c '	managed$')" -eq 3 ] &&
+	   grep -q '^codex: warnings=0 errors=0' "$work/mdm.out"; then
+		pass "managed /etc: Codex lists our 3 hooks from /etc/codex/hooks.json as managed"
+	else
+		fail "managed /etc: Codex"; grep '^codex' "$work/mdm.out" | sed 's/^/#   /'
+	fi
+	if grep '^gemini:' "$work/mdm.out" | grep -qi 'invalid'; then
+		fail "managed /etc: Gemini reports invalid configuration"
+	else
+		pass "managed /etc: Gemini CLI accepts /etc/gemini-cli/settings.json"
+	fi
+	if grep -q '^left: 0$' "$work/mdm.out" &&
+	   grep -q '^claude-managed: {"enableAllProjectMcpServers":true}$' "$work/mdm.out"; then
+		pass "managed /etc: uninstall removes our files and entries"
+	else
+		fail "managed /etc: uninstall"; sed 's/^/#   /' "$work/mdm.out"
+	fi
+else
+	echo "# skipping managed /etc checks: need root and unshare -m"
+fi
 
 echo "1..$n"
 echo "# $((n - failures)) passed, $failures failed"
