@@ -8,7 +8,7 @@
 #include "util/xalloc.h"
 #include "util/banned.h"
 
-enum { YL_BLANK, YL_COMMENT, YL_CONTENT };
+enum { YL_BLANK, YL_COMMENT, YL_CONTENT, YL_CONT };
 
 struct yline {
 	size_t start, end;	/* end: past the line break */
@@ -17,10 +17,53 @@ struct yline {
 	int kind;
 };
 
+/*
+ * Quote state across a line: a '"' or '\'' that starts a scalar (at the
+ * start of the line's content, after "- ", ": ", '[', '{' or ',') opens a
+ * quoted scalar; q is the open quote (0 for none), updated for the next line.
+ */
+static void
+quote_scan(const char *t, size_t from, size_t to, char *q)
+{
+	size_t i;
+	int tok = 1;
+
+	for (i = from; i < to; i++) {
+		char c = t[i];
+
+		if (*q == '"') {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				*q = 0, tok = 0;
+			continue;
+		}
+		if (*q == '\'') {
+			if (c == '\'' && i + 1 < to && t[i + 1] == '\'')
+				i++;
+			else if (c == '\'')
+				*q = 0, tok = 0;
+			continue;
+		}
+		if (c == '#' && (i == from || t[i - 1] == ' ' || t[i - 1] == '\t'))
+			return;
+		if ((c == '"' || c == '\'') && tok) {
+			*q = c;
+			continue;
+		}
+		if (c == ' ' || c == '\t')
+			continue;
+		tok = c == '[' || c == '{' || c == ',' ||
+		      ((c == '-' || c == ':' || c == '?') &&
+		       (i + 1 >= to || t[i + 1] == ' ' || t[i + 1] == '\t'));
+	}
+}
+
 static void
 lines_of(const char *t, size_t len, struct yline **out, size_t *n)
 {
 	size_t pos = 0, cap = 64;
+	char q = 0;
 
 	*out = xcalloc(cap, sizeof(**out));
 	*n = 0;
@@ -50,6 +93,13 @@ lines_of(const char *t, size_t len, struct yline **out, size_t *n)
 			for (k = i; k < l.text_end; k++)
 				if (t[k] != ' ' && t[k] != '\t' && t[k] != '\r')
 					l.kind = YL_CONTENT;
+		}
+		/* Inside a quoted scalar that spans lines, a line is text. */
+		if (q) {
+			l.kind = YL_CONT;
+			quote_scan(t, l.start, l.text_end, &q);
+		} else if (l.kind == YL_CONTENT) {
+			quote_scan(t, i, l.text_end, &q);
 		}
 		if (*n == cap) {
 			cap *= 2;
@@ -193,6 +243,18 @@ yblock_scan(const char *t, size_t len, const char *key, struct yblock *b, struct
 
 		if (L[i].kind == YL_BLANK) {
 			chain = 0;
+			continue;
+		}
+		if (L[i].kind == YL_CONT) {
+			/* The rest of a quoted scalar: part of whatever holds it. */
+			b->end = L[i].end;
+			if (b->nkids) {
+				struct ychild *k = &b->kids[b->nkids - 1];
+
+				k->end = L[i].end;
+				if (k->nitems)
+					k->items[k->nitems - 1].end = L[i].end;
+			}
 			continue;
 		}
 		if (L[i].kind == YL_COMMENT) {
