@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "net/creds.h"
 #include "net/url.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
@@ -180,6 +181,29 @@ conclude(struct api *a, struct api_result *r, int ret, const struct http_respons
 	}
 }
 
+/* A server may echo what it was sent: keep keys out of detail and message,
+ * which end up on screens, in logs and in the spool. */
+static void
+scrub(char *buf, size_t n, const char *secret)
+{
+	char *clean;
+
+	if (secret == NULL || *secret == '\0' || strstr(buf, secret) == NULL)
+		return;
+	clean = creds_scrub(buf, secret);
+	snprintf(buf, n, "%s", clean);
+	free(clean);
+}
+
+static void
+scrub_result(struct api_result *r, const char *k1, const char *k2)
+{
+	scrub(r->detail, sizeof(r->detail), k1);
+	scrub(r->message, sizeof(r->message), k1);
+	scrub(r->detail, sizeof(r->detail), k2);
+	scrub(r->message, sizeof(r->message), k2);
+}
+
 /* One logical request with retries; gzip refusals resent once plain. */
 static int
 call(struct api *a, struct http_request *rq, const struct http_retry *rp, const char *path,
@@ -236,6 +260,7 @@ api_scan(struct api *a, const char *body, size_t len, const char *idem, struct a
 			 "endpoint (HTTP 404 on %s and %s): the host is wrong, or the backend "
 			 "is too old for this client", host, API_SCAN_PATH, API_SCAN_LEGACY_PATH);
 	}
+	scrub_result(r, a->api_key, NULL);
 	http_response_release(&rs);
 	return 0;
 }
@@ -261,6 +286,7 @@ api_check_in(struct api *a, const cJSON *payload, struct api_result *r)
 	ret = call(a, &rq, &rp, API_CHECK_IN_PATH, r, &rs);
 	r->seconds = now_mono() - start;
 	conclude(a, r, ret, &rs, "check in");
+	scrub_result(r, a->api_key, NULL);
 	http_response_release(&rs);
 	free(body);
 	return 0;
@@ -284,6 +310,7 @@ api_get_config(struct api *a, struct api_result *r)
 	ret = call(a, &rq, &rp, API_CONFIG_PATH, r, &rs);
 	r->seconds = now_mono() - start;
 	conclude(a, r, ret, &rs, "verify the key");
+	scrub_result(r, a->api_key, NULL);
 	http_response_release(&rs);
 	return 0;
 }
@@ -332,6 +359,8 @@ api_enroll(struct api *a, const char *enroll_key, const char *username,
 		snprintf(r->message, sizeof(r->message), "enrollment failed (HTTP %ld)%s%s",
 			 rs.status, r->detail[0] ? ": " : "", r->detail);
 	}
+	k = cJSON_GetObjectItemCaseSensitive(r->json, "api_key");
+	scrub_result(r, enroll_key, cJSON_IsString(k) ? k->valuestring : NULL);
 	http_response_release(&rs);
 	free(body);
 	return 0;
