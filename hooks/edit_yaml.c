@@ -18,12 +18,18 @@ struct yline {
 };
 
 /*
- * Quote state across a line: a '"' or '\'' that starts a scalar (at the
- * start of the line's content, after "- ", ": ", '[', '{' or ',') opens a
- * quoted scalar; q is the open quote (0 for none), updated for the next line.
+ * What is still open at the end of a line: a quoted scalar (q is its quote)
+ * or flow collections (flow is their depth). A quote or bracket opens only
+ * where a scalar or collection starts: at the start of the content, after
+ * "- ", ": " or "? ", or inside a flow collection after '[', '{' or ','.
  */
+struct yopen {
+	char q;
+	int flow;
+};
+
 static void
-quote_scan(const char *t, size_t from, size_t to, char *q)
+open_scan(const char *t, size_t from, size_t to, struct yopen *o)
 {
 	size_t i;
 	int tok = 1;
@@ -31,31 +37,38 @@ quote_scan(const char *t, size_t from, size_t to, char *q)
 	for (i = from; i < to; i++) {
 		char c = t[i];
 
-		if (*q == '"') {
+		if (o->q == '"') {
 			if (c == '\\')
 				i++;
 			else if (c == '"')
-				*q = 0, tok = 0;
+				o->q = 0, tok = 0;
 			continue;
 		}
-		if (*q == '\'') {
+		if (o->q == '\'') {
 			if (c == '\'' && i + 1 < to && t[i + 1] == '\'')
 				i++;
 			else if (c == '\'')
-				*q = 0, tok = 0;
+				o->q = 0, tok = 0;
 			continue;
 		}
 		if (c == '#' && (i == from || t[i - 1] == ' ' || t[i - 1] == '\t'))
 			return;
-		if ((c == '"' || c == '\'') && tok) {
-			*q = c;
+		if (c == ' ' || c == '\t' || c == '\r')
 			continue;
+		if (tok && (c == '"' || c == '\'')) {
+			o->q = c;
+		} else if ((tok || o->flow) && (c == '[' || c == '{')) {
+			o->flow++;
+			tok = 1;
+		} else if (o->flow && (c == ']' || c == '}')) {
+			o->flow--;
+			tok = 0;
+		} else if (o->flow && c == ',') {
+			tok = 1;
+		} else {
+			tok = (c == '-' || c == ':' || c == '?') &&
+			      (i + 1 >= to || t[i + 1] == ' ' || t[i + 1] == '\t' || t[i + 1] == '\r');
 		}
-		if (c == ' ' || c == '\t')
-			continue;
-		tok = c == '[' || c == '{' || c == ',' ||
-		      ((c == '-' || c == ':' || c == '?') &&
-		       (i + 1 >= to || t[i + 1] == ' ' || t[i + 1] == '\t'));
 	}
 }
 
@@ -63,7 +76,7 @@ static void
 lines_of(const char *t, size_t len, struct yline **out, size_t *n)
 {
 	size_t pos = 0, cap = 64;
-	char q = 0;
+	struct yopen o = { 0, 0 };
 
 	*out = xcalloc(cap, sizeof(**out));
 	*n = 0;
@@ -94,12 +107,13 @@ lines_of(const char *t, size_t len, struct yline **out, size_t *n)
 				if (t[k] != ' ' && t[k] != '\t' && t[k] != '\r')
 					l.kind = YL_CONTENT;
 		}
-		/* Inside a quoted scalar that spans lines, a line is text. */
-		if (q) {
+		/* Inside a quoted scalar or a flow collection that spans
+		 * lines, a line continues the one before. */
+		if (o.q || o.flow) {
 			l.kind = YL_CONT;
-			quote_scan(t, l.start, l.text_end, &q);
+			open_scan(t, l.start, l.text_end, &o);
 		} else if (l.kind == YL_CONTENT) {
-			quote_scan(t, i, l.text_end, &q);
+			open_scan(t, i, l.text_end, &o);
 		}
 		if (*n == cap) {
 			cap *= 2;
