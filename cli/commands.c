@@ -18,6 +18,7 @@ const struct command commands[] = {
 	{ "check-in", cmd_checkin, "send a device heartbeat to the backend", 0 },
 	{ "clients", cmd_clients, "list the AI clients the scan knows, with their config files", 0 },
 	{ "debug", cmd_debug, "developer tools: parse a config file and print its tree", 0 },
+	{ "doctor", cmd_doctor, "check this installation and say what to fix", 0 },
 	{ "enroll", cmd_enroll, "exchange an enrollment key for this user's API key", 0 },
 	{ "help", cmd_help, "show help for a command", 0 },
 	{ "hook", cmd_hook, "decide one AI client tool call (called by the client)", 0 },

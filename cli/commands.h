@@ -35,6 +35,7 @@ int cmd_bootstrap(int argc, char **argv);
 int cmd_checkin(int argc, char **argv);
 int cmd_clients(int argc, char **argv);
 int cmd_debug(int argc, char **argv);
+int cmd_doctor(int argc, char **argv);
 int cmd_enroll(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_hook(int argc, char **argv);

@@ -12,7 +12,7 @@ _runlayer() {
 		esac
 	done
 	if [[ -z $cmd ]]; then
-		COMPREPLY=($(compgen -W "check-in clients debug enroll help hook inventory login logout logs policy scan schedule sessions setup sync version --help --version" -- "$cur"))
+		COMPREPLY=($(compgen -W "check-in clients debug doctor enroll help hook inventory login logout logs policy scan schedule sessions setup sync version --help --version" -- "$cur"))
 		return
 	fi
 	case $cmd in
@@ -61,6 +61,12 @@ _runlayer() {
 		opts="-f --format --tagged --compact -v --verbose -q --quiet --color -h --help"
 		case $prev in
 		-f|--format|--color) COMPREPLY=(); return ;;
+		esac
+		;;
+	"doctor")
+		opts="-v --verbose -q --quiet --color -h --help --json"
+		case $prev in
+		--color) COMPREPLY=(); return ;;
 		esac
 		;;
 	"enroll")

@@ -976,6 +976,61 @@ uninstall_darwin(const struct sched_env *env, struct sched_report *r)
 
 /* ---- entry points ----------------------------------------------------- */
 
+/* Does dir/name exist and carry marker? */
+static int
+has_ours(const char *dir, const char *name, const char *marker, struct sched_report *r)
+{
+	char *p = path_join(dir, name);
+	struct buf b = BUF_INIT;
+	struct err e = ERR_INIT;
+	int found = file_read(p, 1 << 20, 0, &b, NULL, &e) == 0 && strstr(b.data, marker);
+
+	if (found) {
+		r->written = xreallocarray(r->written, r->n_written + 1, sizeof(*r->written));
+		r->written[r->n_written++] = xstrdup(p);
+	}
+	buf_release(&b);
+	free(p);
+	return found;
+}
+
+int
+sched_find(const struct sched_opts *o, const struct sched_env *env, struct sched_report *r)
+{
+	memset(r, 0, sizeof(*r));
+	if (env->home == NULL)
+		return 0;
+	if (o->os == SCHED_DARWIN) {
+		char *dir = path_join(env->home, "Library/LaunchAgents");
+
+		if (has_ours(dir, SCHED_LABEL ".plist", "<string>" SCHED_LABEL "</string>", r))
+			r->method = SCHED_M_LAUNCHD;
+		free(dir);
+		return 0;
+	}
+	if (o->os == SCHED_LINUX) {
+		char *dir = unit_dir(o, env);
+
+		if (has_ours(dir, SCHED_UNIT ".timer", SCHED_MARK, r)) {
+			has_ours(dir, SCHED_UNIT ".service", SCHED_MARK, r);
+			r->method = SCHED_M_SYSTEMD;
+		}
+		free(dir);
+		if (r->method == SCHED_M_NONE && !o->system && on_path("crontab")) {
+			struct buf cur = BUF_INIT, errt = BUF_INIT;
+
+			if (crontab_read(&cur, &errt) == 0 && strstr(cur.data, SCHED_CRON_TAG)) {
+				r->method = SCHED_M_CRON;
+				r->written = xreallocarray(r->written, 1, sizeof(*r->written));
+				r->written[r->n_written++] = xstrdup("crontab");
+			}
+			buf_release(&cur);
+			buf_release(&errt);
+		}
+	}
+	return 0;
+}
+
 int
 sched_install(const struct sched_opts *o, const struct sched_env *env, struct sched_report *r,
 	      struct err *e)

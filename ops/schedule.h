@@ -125,4 +125,13 @@ int sched_install(const struct sched_opts *o, const struct sched_env *env,
 int sched_uninstall(const struct sched_opts *o, const struct sched_env *env,
 		    struct sched_report *r, struct err *e);
 
+/*
+ * What is installed now, read-only: r->method is SCHED_M_SYSTEMD when our
+ * timer unit file exists, SCHED_M_LAUNCHD for our plist, else SCHED_M_CRON
+ * when the crontab (crontab -l) has our line, else SCHED_M_NONE; the files
+ * found are in r->written ("crontab" for the line). Whether systemd has the
+ * timer enabled is not asked. Returns 0.
+ */
+int sched_find(const struct sched_opts *o, const struct sched_env *env, struct sched_report *r);
+
 #endif

@@ -262,6 +262,9 @@ test_install(void)
 	reset_calls();
 	ok(sched_install(&o, &env, &r, &e) == 0 && r.n_written == 0, "second install writes nothing");
 	sched_report_release(&r);
+	ok(sched_find(&o, &env, &r) == 0 && r.method == SCHED_M_SYSTEMD && r.n_written == 2,
+	   "find: the systemd timer");
+	sched_report_release(&r);
 
 	/* A user's own line survives; ours is replaced, not duplicated. */
 	put(cronf, "MAILTO=me\n0 3 * * * backup.sh\n", 0600);
@@ -272,6 +275,9 @@ test_install(void)
 	free(c);
 	sched_report_release(&r);
 	ok(sched_uninstall(&o, &env, &r, &e) == 0 && !r.changed, "second uninstall: nothing to do");
+	sched_report_release(&r);
+	ok(sched_find(&o, &env, &r) == 0 && r.method == SCHED_M_NONE && r.n_written == 0,
+	   "find: nothing installed");
 	sched_report_release(&r);
 
 	/* No systemd: cron fallback, said in a note. */
@@ -295,6 +301,8 @@ test_install(void)
 	free(text);
 	sched_report_release(&r);
 	ok(sched_install(&o, &env, &r, &e) == 0 && !r.changed, "identical reinstall changes nothing");
+	sched_report_release(&r);
+	ok(sched_find(&o, &env, &r) == 0 && r.method == SCHED_M_CRON, "find: the crontab line");
 	sched_report_release(&r);
 
 	/* systemd comes back: the timer replaces the crontab line. */
@@ -354,6 +362,8 @@ test_install(void)
 		reset_calls();
 		ok(sched_install(&o, &env, &r, &e) == 0 && r.method == SCHED_M_LAUNCHD, "launchd install");
 		ok(exists(plist), "plist in ~/Library/LaunchAgents");
+		sched_report_release(&r);
+		ok(sched_find(&o, &env, &r) == 0 && r.method == SCHED_M_LAUNCHD, "find: the plist");
 		c = calls();
 		ok(strstr(c, "launchctl bootout gui/501/com.runlayer.cli.scan\nlaunchctl bootstrap gui/501 ") != NULL,
 		   "bootout then bootstrap gui/<uid>");
