@@ -3,7 +3,7 @@
 
 _runlayer() {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
-	local cmd= verb= opts= i w
+	local cmd='' verb='' opts='' i w
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		w=${COMP_WORDS[i]}
 		case $w in
@@ -12,42 +12,42 @@ _runlayer() {
 		esac
 	done
 	if [[ -z $cmd ]]; then
-		COMPREPLY=($(compgen -W "check-in clients debug doctor enroll help hook inventory login logout logs policy scan schedule sessions setup sync version --help --version" -- "$cur"))
+		mapfile -t COMPREPLY < <(compgen -W "check-in clients debug doctor enroll help hook inventory login logout logs policy scan schedule sessions setup sync version --help --version" -- "$cur")
 		return
 	fi
 	case $cmd in
 	debug)
 		if [[ -z $verb ]]; then
-			COMPREPLY=($(compgen -W "parse --help" -- "$cur"))
+			mapfile -t COMPREPLY < <(compgen -W "parse --help" -- "$cur")
 			return
 		fi ;;
 	inventory)
 		if [[ -z $verb ]]; then
-			COMPREPLY=($(compgen -W "diff events export history list show --help" -- "$cur"))
+			mapfile -t COMPREPLY < <(compgen -W "diff events export history list show --help" -- "$cur")
 			return
 		fi ;;
 	policy)
 		if [[ -z $verb ]]; then
-			COMPREPLY=($(compgen -W "allow allowlist deny forget generate show test --help" -- "$cur"))
+			mapfile -t COMPREPLY < <(compgen -W "allow allowlist deny forget generate show test --help" -- "$cur")
 			return
 		fi ;;
 	sessions)
 		if [[ -z $verb ]]; then
-			COMPREPLY=($(compgen -W "list show --help" -- "$cur"))
+			mapfile -t COMPREPLY < <(compgen -W "list show --help" -- "$cur")
 			return
 		fi ;;
 	setup)
 		if [[ -z $verb ]]; then
-			COMPREPLY=($(compgen -W "hooks --help" -- "$cur"))
+			mapfile -t COMPREPLY < <(compgen -W "hooks --help" -- "$cur")
 			return
 		fi ;;
-	*) verb= ;;
+	*) verb='' ;;
 	esac
 	case "$cmd${verb:+ $verb}" in
 	"check-in")
 		opts="--feature --status --error-message --device-id --org-device-id --username -H --host -s --secret --org-api-key --ca-bundle -v --verbose -q --quiet --color -h --help"
 		case $prev in
-		--ca-bundle) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+		--ca-bundle) mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return ;;
 		--feature|--status|--error-message|--device-id|--org-device-id|--username|-H|--host|-s|--secret|--org-api-key|--color) COMPREPLY=(); return ;;
 		esac
 		;;
@@ -72,7 +72,7 @@ _runlayer() {
 	"enroll")
 		opts="-k --enrollment-key -H --host --username --device-name -f --force --ca-bundle -v --verbose -q --quiet --color -h --help"
 		case $prev in
-		--ca-bundle) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+		--ca-bundle) mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return ;;
 		-k|--enrollment-key|-H|--host|--username|--device-name|--color) COMPREPLY=(); return ;;
 		esac
 		;;
@@ -91,49 +91,49 @@ _runlayer() {
 	"inventory diff")
 		opts="--exit-code --db -v --verbose -q --quiet --color -h --help --json"
 		case $prev in
-		--db) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+		--db) mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return ;;
 		--color) COMPREPLY=(); return ;;
 		esac
 		;;
 	"inventory events")
 		opts="--type --since -n --limit --db -v --verbose -q --quiet --color -h --help --json"
 		case $prev in
-		--db) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+		--db) mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return ;;
 		--type|--since|-n|--limit|--color) COMPREPLY=(); return ;;
 		esac
 		;;
 	"inventory export")
 		opts="-f --format -o --output --since --current --db -v --verbose -q --quiet --color -h --help"
 		case $prev in
-		-o|--output|--db) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+		-o|--output|--db) mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return ;;
 		-f|--format|--since|--color) COMPREPLY=(); return ;;
 		esac
 		;;
 	"inventory history")
 		opts="-n --limit --db -v --verbose -q --quiet --color -h --help --json"
 		case $prev in
-		--db) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+		--db) mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return ;;
 		-n|--limit|--color) COMPREPLY=(); return ;;
 		esac
 		;;
 	"inventory list")
 		opts="--client --scope -a --all --db -v --verbose -q --quiet --color -h --help --json"
 		case $prev in
-		--db) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+		--db) mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return ;;
 		--client|--scope|--color) COMPREPLY=(); return ;;
 		esac
 		;;
 	"inventory show")
 		opts="--db -v --verbose -q --quiet --color -h --help --json"
 		case $prev in
-		--db) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+		--db) mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return ;;
 		--color) COMPREPLY=(); return ;;
 		esac
 		;;
 	"login")
 		opts="-H --host --org-api-key --no-verify --ca-bundle -v --verbose -q --quiet --color -h --help"
 		case $prev in
-		--ca-bundle) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+		--ca-bundle) mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return ;;
 		-H|--host|--org-api-key|--color) COMPREPLY=(); return ;;
 		esac
 		;;
@@ -152,7 +152,7 @@ _runlayer() {
 	"policy allow")
 		opts="--db -v --verbose -q --quiet --color -h --help"
 		case $prev in
-		--db) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+		--db) mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return ;;
 		--color) COMPREPLY=(); return ;;
 		esac
 		;;
@@ -165,21 +165,21 @@ _runlayer() {
 	"policy deny")
 		opts="--db -v --verbose -q --quiet --color -h --help"
 		case $prev in
-		--db) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+		--db) mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return ;;
 		--color) COMPREPLY=(); return ;;
 		esac
 		;;
 	"policy forget")
 		opts="--db -v --verbose -q --quiet --color -h --help"
 		case $prev in
-		--db) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+		--db) mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return ;;
 		--color) COMPREPLY=(); return ;;
 		esac
 		;;
 	"policy generate")
 		opts="--baseline --mode --host --db -v --verbose -q --quiet --color -h --help --json"
 		case $prev in
-		--db) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+		--db) mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return ;;
 		--mode|--host|--color) COMPREPLY=(); return ;;
 		esac
 		;;
@@ -198,45 +198,45 @@ _runlayer() {
 	"scan")
 		opts="-n --dry-run --no-projects --project-depth --project-timeout --home --root --os --device-id --org-device-id --username -s --secret -H --host --org-api-key --ca-bundle --offline --no-store --db -v --verbose -q --quiet --color -h --help --json"
 		case $prev in
-		--home|--root) COMPREPLY=($(compgen -d -- "$cur")); return ;;
-		--ca-bundle|--db) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+		--home|--root) mapfile -t COMPREPLY < <(compgen -d -- "$cur"); return ;;
+		--ca-bundle|--db) mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return ;;
 		--project-depth|--project-timeout|--os|--device-id|--org-device-id|--username|-s|--secret|-H|--host|--org-api-key|--color) COMPREPLY=(); return ;;
 		esac
 		;;
 	"schedule")
 		opts="--install --uninstall --print --interval --os --system --binary --output-dir -v --verbose -q --quiet --color -h --help --json"
 		case $prev in
-		--output-dir) COMPREPLY=($(compgen -d -- "$cur")); return ;;
-		--binary) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+		--output-dir) mapfile -t COMPREPLY < <(compgen -d -- "$cur"); return ;;
+		--binary) mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return ;;
 		--interval|--os|--color) COMPREPLY=(); return ;;
 		esac
 		;;
 	"sessions list")
 		opts="--client --since -n --limit --db -v --verbose -q --quiet --color -h --help --json"
 		case $prev in
-		--db) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+		--db) mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return ;;
 		--client|--since|-n|--limit|--color) COMPREPLY=(); return ;;
 		esac
 		;;
 	"sessions show")
 		opts="--db -v --verbose -q --quiet --color -h --help --json"
 		case $prev in
-		--db) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+		--db) mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return ;;
 		--color) COMPREPLY=(); return ;;
 		esac
 		;;
 	"setup hooks")
 		opts="-i --install -u --uninstall --check -c --client --all-events --event-hooks --no-enforcement --mdm --user -H --host -y --yes -n --dry-run --home --root --os --binary -v --verbose -q --quiet --color -h --help --json"
 		case $prev in
-		--home|--root) COMPREPLY=($(compgen -d -- "$cur")); return ;;
-		--binary) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+		--home|--root) mapfile -t COMPREPLY < <(compgen -d -- "$cur"); return ;;
+		--binary) mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return ;;
 		-c|--client|-H|--host|--os|--color) COMPREPLY=(); return ;;
 		esac
 		;;
 	"sync")
 		opts="--list -H --host -s --secret --org-api-key --ca-bundle --db -v --verbose -q --quiet --color -h --help --json"
 		case $prev in
-		--ca-bundle|--db) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+		--ca-bundle|--db) mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return ;;
 		-H|--host|-s|--secret|--org-api-key|--color) COMPREPLY=(); return ;;
 		esac
 		;;
@@ -248,9 +248,9 @@ _runlayer() {
 		;;
 	esac
 	if [[ $cur == -* ]]; then
-		COMPREPLY=($(compgen -W "$opts" -- "$cur"))
+		mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")
 	else
-		COMPREPLY=($(compgen -f -- "$cur"))
+		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 	fi
 }
 complete -o filenames -F _runlayer runlayer aiwatch

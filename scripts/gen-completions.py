@@ -57,7 +57,7 @@ def gen_bash(tree):
     L = ["# bash completion for runlayer and aiwatch.", "# " + HEADER, "",
          "_runlayer() {",
          "\tlocal cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}",
-         "\tlocal cmd= verb= opts= i w",
+         "\tlocal cmd='' verb='' opts='' i w",
          "\tfor ((i = 1; i < COMP_CWORD; i++)); do",
          "\t\tw=${COMP_WORDS[i]}",
          "\t\tcase $w in",
@@ -66,17 +66,17 @@ def gen_bash(tree):
          "\t\tesac",
          "\tdone",
          "\tif [[ -z $cmd ]]; then",
-         "\t\tCOMPREPLY=($(compgen -W \"%s --help --version\" -- \"$cur\"))" % cmds,
+         "\t\tmapfile -t COMPREPLY < <(compgen -W \"%s --help --version\" -- \"$cur\")" % cmds,
          "\t\treturn",
          "\tfi",
          "\tcase $cmd in"]
     for c, vs in sorted(verbs.items()):
         L += ["\t%s)" % c,
               "\t\tif [[ -z $verb ]]; then",
-              "\t\t\tCOMPREPLY=($(compgen -W \"%s --help\" -- \"$cur\"))" % " ".join(v for v, _ in vs),
+              "\t\t\tmapfile -t COMPREPLY < <(compgen -W \"%s --help\" -- \"$cur\")" % " ".join(v for v, _ in vs),
               "\t\t\treturn",
               "\t\tfi ;;"]
-    L += ["\t*) verb= ;;", "\tesac", "\tcase \"$cmd${verb:+ $verb}\" in"]
+    L += ["\t*) verb='' ;;", "\tesac", "\tcase \"$cmd${verb:+ $verb}\" in"]
     for key, opts in tg:
         L.append("\t\"%s\")" % key)
         L.append("\t\topts=\"%s\"" % opt_words(opts))
@@ -91,17 +91,17 @@ def gen_bash(tree):
             L.append("\t\tcase $prev in")
             for k in ("dir", "file", "value"):
                 if k in cases:
-                    act = {"dir": "COMPREPLY=($(compgen -d -- \"$cur\"))",
-                           "file": "COMPREPLY=($(compgen -f -- \"$cur\"))",
+                    act = {"dir": "mapfile -t COMPREPLY < <(compgen -d -- \"$cur\")",
+                           "file": "mapfile -t COMPREPLY < <(compgen -f -- \"$cur\")",
                            "value": "COMPREPLY=()"}[k]
                     L.append("\t\t%s) %s; return ;;" % ("|".join(cases[k]), act))
             L.append("\t\tesac")
         L.append("\t\t;;")
     L += ["\tesac",
           "\tif [[ $cur == -* ]]; then",
-          "\t\tCOMPREPLY=($(compgen -W \"$opts\" -- \"$cur\"))",
+          "\t\tmapfile -t COMPREPLY < <(compgen -W \"$opts\" -- \"$cur\")",
           "\telse",
-          "\t\tCOMPREPLY=($(compgen -f -- \"$cur\"))",
+          "\t\tmapfile -t COMPREPLY < <(compgen -f -- \"$cur\")",
           "\tfi",
           "}",
           "complete -o filenames -F _runlayer runlayer aiwatch", ""]

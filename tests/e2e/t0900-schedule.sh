@@ -152,7 +152,7 @@ expect_rc "uninstall again" 0 "$RUNLAYER" schedule --uninstall
 contains "nothing to remove" out "No scheduled scan to remove"
 
 # ---- no systemd: cron fallback ---------------------------------------------
-printf 'MAILTO=me\n0 3 * * * /usr/bin/backup\n' >crontab
+printf 'MAILTO=me\n0 3 * * * /usr/bin/backup\n' >./crontab
 : >systemctl-fails
 expect_rc "install (no systemd)" 0 "$RUNLAYER" schedule --install --interval 30m
 contains "says cron" out "with a crontab line"
