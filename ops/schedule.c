@@ -233,14 +233,16 @@ render_task(const struct sched_opts *o, struct sched_files *f)
 		 "  </RegistrationInfo>\n"
 		 "  <Triggers>\n"
 		 "    <TimeTrigger>\n"
+		 /* triggerBaseType is an xs:sequence: Enabled, StartBoundary,
+		  * EndBoundary, Repetition, ExecutionTimeLimit. */
+		 "      <Enabled>true</Enabled>\n"
+		 "      <StartBoundary>2024-01-01T00:00:00</StartBoundary>\n"
 		 "      <Repetition>\n"
 		 "        <Interval>");
 	add_iso_duration(&b, o->interval);
 	buf_adds(&b, "</Interval>\n"
 		 "        <StopAtDurationEnd>false</StopAtDurationEnd>\n"
 		 "      </Repetition>\n"
-		 "      <StartBoundary>2024-01-01T00:00:00</StartBoundary>\n"
-		 "      <Enabled>true</Enabled>\n"
 		 "    </TimeTrigger>\n"
 		 "  </Triggers>\n"
 		 "  <Principals>\n"

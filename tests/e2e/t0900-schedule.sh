@@ -74,6 +74,9 @@ def load(path):
 raw, t = load("task-utf8.xml")
 assert raw.startswith(b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>")
 assert t.find("t:Triggers/t:TimeTrigger/t:Repetition/t:Interval", ns).text == "PT15M"
+# triggerBaseType is an xs:sequence: Enabled, StartBoundary, Repetition.
+order = [c.tag.split("}")[1] for c in t.find("t:Triggers/t:TimeTrigger", ns)]
+assert order == ["Enabled", "StartBoundary", "Repetition"], order
 assert t.find("t:Settings/t:Hidden", ns).text == "true"
 assert t.find("t:Settings/t:ExecutionTimeLimit", ns).text == "PT1H"
 assert t.find("t:Settings/t:MultipleInstancesPolicy", ns).text == "IgnoreNew"
