@@ -198,6 +198,59 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"  accepts_gzip INTEGER,\n"
 	"  checked_at TEXT NOT NULL\n"
 	");\n",
+
+	/*
+	 * 5: identity (store/users.c): the organisation directory (one import,
+	 * replaced whole), admin mappings of usernames to users, and what each
+	 * device's username resolves to (from scans and imported exports).
+	 */
+	"CREATE TABLE directory (\n"
+	"  id INTEGER PRIMARY KEY CHECK (id = 1),\n"
+	"  source TEXT,\n"
+	"  format TEXT NOT NULL,\n"
+	"  sha256 TEXT,\n"
+	"  imported_at TEXT NOT NULL,\n"
+	"  n_users INTEGER NOT NULL,\n"
+	"  n_inactive INTEGER NOT NULL,\n"
+	"  n_skipped INTEGER NOT NULL,\n"
+	"  attributes TEXT NOT NULL DEFAULT '[]'\n"
+	");\n"
+	"CREATE TABLE directory_users (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  email TEXT NOT NULL,\n"
+	"  aliases TEXT NOT NULL DEFAULT '[]',\n"
+	"  given_name TEXT,\n"
+	"  family_name TEXT,\n"
+	"  display_name TEXT,\n"
+	"  external_id TEXT,\n"
+	"  status TEXT,\n"
+	"  active INTEGER NOT NULL,\n"
+	"  attributes TEXT NOT NULL DEFAULT '{}',\n"
+	"  line INTEGER\n"
+	");\n"
+	"CREATE TABLE user_mappings (\n"
+	"  username_key TEXT PRIMARY KEY,\n"
+	"  username TEXT NOT NULL,\n"
+	"  email TEXT NOT NULL,\n"
+	"  created_at TEXT NOT NULL\n"
+	") WITHOUT ROWID;\n"
+	"CREATE TABLE device_users (\n"
+	"  device_id TEXT NOT NULL,\n"
+	"  username TEXT NOT NULL,\n"
+	"  hostname TEXT,\n"
+	"  source TEXT NOT NULL CHECK (source IN ('scan', 'import')),\n"
+	"  status TEXT NOT NULL,\n"
+	"  email TEXT,\n"
+	"  tier TEXT,\n"
+	"  detail TEXT,\n"
+	"  candidates TEXT NOT NULL DEFAULT '[]',\n"
+	"  n_candidates INTEGER NOT NULL DEFAULT 0,\n"
+	"  first_seen TEXT NOT NULL,\n"
+	"  last_seen TEXT NOT NULL,\n"
+	"  resolved_at TEXT NOT NULL,\n"
+	"  PRIMARY KEY (device_id, username)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE INDEX device_users_status ON device_users(status, username);\n",
 };
 
 /* -1: not ours (tables but no schema_version); else the version (0 = empty). */

@@ -30,6 +30,9 @@
  *                  and the scan that first saw it
  *   observations   which scan saw which server (in which version)
  *   events         the local audit log (shadow_mcp_detected, …, hook events)
+ *   directory, directory_users, user_mappings, device_users
+ *                  identity: the organisation directory, admin mappings and
+ *                  the user each device's username resolves to (store/users.h)
  *
  * A server is "current" when the latest scan of its device observed it,
  * "removed" otherwise; first/last seen are the start times of the first and
@@ -44,7 +47,7 @@
  * leaves the previous state (WAL journal).
  */
 
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 
 struct store;
 

@@ -347,6 +347,24 @@ static const char v3_sql[] =
 	"INSERT INTO schema_version VALUES (3, '2026-03-01T00:00:00.000Z');"
 	"PRAGMA user_version = 3;";
 
+/* Version 4 = version 3 plus the submission spool, by hand. */
+static const char v4_sql[] =
+	"CREATE TABLE spool (id INTEGER PRIMARY KEY, created_at TEXT NOT NULL, host_url TEXT NOT NULL,"
+	" kind TEXT NOT NULL DEFAULT 'scan' CHECK (kind IN ('scan')),"
+	" idempotency_key TEXT NOT NULL UNIQUE, scan INTEGER REFERENCES scans(id) ON DELETE SET NULL,"
+	" payload TEXT NOT NULL, bytes INTEGER NOT NULL,"
+	" state TEXT NOT NULL DEFAULT 'queued' CHECK (state IN ('queued', 'rejected')),"
+	" attempts INTEGER NOT NULL DEFAULT 0, last_attempt_at TEXT, last_status INTEGER,"
+	" last_error TEXT);"
+	"CREATE INDEX spool_queue ON spool(state, host_url, id);"
+	"CREATE TABLE backend_hosts (host_url TEXT PRIMARY KEY, accepts_gzip INTEGER,"
+	" checked_at TEXT NOT NULL);"
+	"INSERT INTO spool VALUES (1, '2026-03-02T00:00:00.000Z', 'https://h.example', 'scan',"
+	" 'k-1', 1, '{}', 2, 'queued', 0, NULL, NULL, NULL);"
+	"INSERT INTO backend_hosts VALUES ('https://h.example', 1, '2026-03-02T00:00:00.000Z');"
+	"INSERT INTO schema_version VALUES (4, '2026-03-02T00:00:00.000Z');"
+	"PRAGMA user_version = 4;";
+
 /* sqlite_master of a database, normalised for comparison. */
 static char *
 schema_of(const char *path)
@@ -439,6 +457,12 @@ check_upgraded(const char *path, int from)
 	if (from >= 3)
 		is_int(count(s, "SELECT count(*) FROM events WHERE id = 1 AND server_name = 'legacy'"), 1,
 		       "v%d: audit log kept", from);
+	if (from >= 4)
+		is_int(count(s, "SELECT count(*) FROM spool WHERE idempotency_key = 'k-1' AND scan = 1"), 1,
+		       "v%d: spool kept", from);
+	is_int(count(s, "SELECT count(*) FROM directory_users") + count(s, "SELECT count(*) FROM "
+	       "device_users") + count(s, "SELECT count(*) FROM user_mappings"), 0,
+	       "v%d: empty identity tables", from);
 
 	scan_result_release(&r);
 	store_close(s);
@@ -468,6 +492,9 @@ test_migrations(void)
 	make_db(tpath("v3.db"), v1_sql, v2_sql);
 	make_db(tpath("v3.db"), v3_sql, NULL);
 	check_upgraded(tpath("v3.db"), 3);
+	make_db(tpath("v4.db"), v1_sql, v2_sql);
+	make_db(tpath("v4.db"), v3_sql, v4_sql);
+	check_upgraded(tpath("v4.db"), 4);
 	/* Version 0: an empty file (created by an interrupted first run). */
 	f = fopen(tpath("v0.db"), "w");
 	fclose(f);
