@@ -208,7 +208,8 @@ cmd_logs(int argc, char **argv)
 			continue;
 		}
 		files = xreallocarray(files, n_files + n + 1, sizeof(*files));
-		memcpy(files + n_files, f, n * sizeof(*f));
+		if (n)
+			memcpy(files + n_files, f, n * sizeof(*f));
 		n_files += n;
 		free(f);
 	}
@@ -252,7 +253,8 @@ cmd_logs(int argc, char **argv)
 		}
 		buf_release(&text);
 	}
-	qsort(lines, n_lines, sizeof(*lines), line_cmp);
+	if (n_lines)
+		qsort(lines, n_lines, sizeof(*lines), line_cmp);
 	if (limit > 0 && (size_t)limit < n_lines)
 		first = n_lines - (size_t)limit;
 	if (bad)

@@ -441,7 +441,8 @@ cleanup(int dfd, const char *keep, time_t now, unsigned max_age_days,
 		n++;
 	}
 	closedir(d);
-	qsort(files, n, sizeof(*files), old_cmp);
+	if (n)
+		qsort(files, n, sizeof(*files), old_cmp);
 	for (i = 0; i < n && total > max_total; i++) {
 		if (strcmp(files[i].name, keep) == 0)
 			continue;
@@ -633,7 +634,8 @@ log_list(const char *dir, struct log_file **files, size_t *n, struct err *e)
 		k++;
 	}
 	closedir(d);
-	qsort(v, k, sizeof(*v), file_cmp);
+	if (k)
+		qsort(v, k, sizeof(*v), file_cmp);
 	*files = v;
 	*n = k;
 	return 0;

@@ -391,6 +391,23 @@ test_refusals(void)
 	free(dir);
 }
 
+static void
+test_list_empty(void)
+{
+	struct log_file *files = NULL;
+	struct err e = ERR_INIT;
+	char *dir = path_join(tmpdir, "empty"), *missing = path_join(tmpdir, "missing");
+	size_t n = 7;
+
+	file_mkdirs(dir, 0700, &e);
+	ok(log_list(dir, &files, &n, &e) == 0 && n == 0 && files == NULL, "empty directory: no files");
+	n = 7;
+	ok(log_list(missing, &files, &n, &e) == 0 && n == 0, "missing directory: no files");
+	log_files_free(files, n);
+	free(dir);
+	free(missing);
+}
+
 int
 main(void)
 {
@@ -409,6 +426,7 @@ main(void)
 	test_threshold();
 	test_cleanup();
 	test_refusals();
+	test_list_empty();
 	{
 		char cmd[600];
 
