@@ -19,21 +19,29 @@
 #include "util/xalloc.h"
 #include "util/banned.h"
 
+#define SCHEDULE_SYNOPSIS "--install|--uninstall|--print [--interval DURATION] [--os OS] " \
+	"[--system] [--binary PATH] [--output-dir DIR]"
+#define SCHEDULE_SUMMARY "Run 'runlayer scan --quiet' periodically (every 15 minutes by default)."
+#define SCHEDULE_DESCRIPTION \
+	"macOS: a LaunchAgent " SCHED_LABEL " in ~/Library/LaunchAgents\n" \
+	"(StartInterval, RunAtLoad, output in ~/.runlayer/logs/launchd-scan.log).\n" \
+	"Linux: a systemd user timer and service " SCHED_UNIT ".{timer,service} in\n" \
+	"~/.config/systemd/user (--system: /etc/systemd/system, as root); when\n" \
+	"systemd is absent or has no user session, a crontab line instead.\n" \
+	"Windows: a hidden Task Scheduler task " SCHED_TASK "; write it with\n" \
+	"--os windows --output-dir DIR (UTF-16, as schtasks exports it), then run\n" \
+	"schtasks /Create /TN " SCHED_TASK " /XML DIR\\" SCHED_UNIT ".xml\n" \
+	"--install and --uninstall act on this machine and are idempotent;\n" \
+	"--uninstall removes only what --install wrote. --print writes the files\n" \
+	"for --os to stdout, or into DIR with --output-dir. DURATION is a number\n" \
+	"with s, m, h or d (whole minutes, 1m to 31d)."
+
 static const struct cmd_help schedule_help = {
-	"schedule", "--install|--uninstall|--print [--interval DURATION] [--os OS] [--system] "
-		"[--binary PATH] [--output-dir DIR]",
-	"Run 'runlayer scan --quiet' periodically (every 15 minutes by default).",
-	"macOS: a LaunchAgent " SCHED_LABEL " in ~/Library/LaunchAgents (StartInterval,\n"
-	"RunAtLoad, output in ~/.runlayer/logs/launchd-scan.log). Linux: a systemd user\n"
-	"timer and service " SCHED_UNIT ".{timer,service} in ~/.config/systemd/user\n"
-	"(--system: /etc/systemd/system, as root); when systemd is absent or has no\n"
-	"user session the scan is scheduled with a crontab line instead. Windows: a\n"
-	"hidden Task Scheduler task " SCHED_TASK " (print it with --os windows\n"
-	"--output-dir DIR, then: schtasks /Create /TN " SCHED_TASK " /XML\n"
-	"DIR\\" SCHED_UNIT ".xml). --install and --uninstall act on this machine and\n"
-	"are idempotent; --uninstall removes only what --install wrote. --print\n"
-	"writes the files for --os to stdout, or into DIR with --output-dir.\n"
-	"DURATION is a number with s, m, h or d (whole minutes, 1m to 31d)."
+	"schedule", SCHEDULE_SYNOPSIS, SCHEDULE_SUMMARY, SCHEDULE_DESCRIPTION
+};
+/* The same command as the `schedule` verb of `setup`. */
+static const struct cmd_help setup_schedule_help = {
+	"setup schedule", SCHEDULE_SYNOPSIS, SCHEDULE_SUMMARY, SCHEDULE_DESCRIPTION
 };
 
 static enum sched_os
@@ -227,8 +235,8 @@ act(int install, const struct sched_opts *o)
 	return rc;
 }
 
-int
-setup_schedule(int argc, char **argv)
+static int
+schedule_main(const struct cmd_help *help, int argc, char **argv)
 {
 	int install = 0, uninstall = 0, print = 0, system_units = 0, rc;
 	const char *interval = NULL, *os = NULL, *binary = NULL, *outdir = NULL;
@@ -250,35 +258,35 @@ setup_schedule(int argc, char **argv)
 	char **args, *self = NULL, *state = NULL, *logdir = NULL;
 	int nargs;
 
-	if (opt_parse(opts, &schedule_help, argc, argv, &args, &nargs) < 0)
+	if (opt_parse(opts, help, argc, argv, &args, &nargs) < 0)
 		return EXIT_USAGE;
 	free(args);
 	if (g_opts.help) {
-		opt_usage(stdout, &schedule_help, opts);
+		opt_usage(stdout, help, opts);
 		return EXIT_OK;
 	}
 	if (nargs)
-		return opt_usage_error(&schedule_help, "unexpected argument");
+		return opt_usage_error(help, "unexpected argument");
 	if (install + uninstall + print != 1)
-		return opt_usage_error(&schedule_help, "give exactly one of --install, --uninstall "
+		return opt_usage_error(help, "give exactly one of --install, --uninstall "
 				       "and --print");
 	memset(&so, 0, sizeof(so));
 	so.os = host_os();
 	if (os && sched_os_parse(os, &so.os) < 0)
-		return opt_usage_error(&schedule_help, "unknown OS '%s'", os);
+		return opt_usage_error(help, "unknown OS '%s'", os);
 	if (!print && so.os != host_os())
-		return opt_usage_error(&schedule_help, "--%s acts on this machine (%s); use --print "
+		return opt_usage_error(help, "--%s acts on this machine (%s); use --print "
 				       "for %s", install ? "install" : "uninstall",
 				       sched_os_name(host_os()), sched_os_name(so.os));
 	if (system_units && so.os != SCHED_LINUX)
-		return opt_usage_error(&schedule_help, "--system is for Linux only");
+		return opt_usage_error(help, "--system is for Linux only");
 	if (outdir && !print)
-		return opt_usage_error(&schedule_help, "--output-dir goes with --print");
+		return opt_usage_error(help, "--output-dir goes with --print");
 	if (g_opts.json && print)
-		return opt_usage_error(&schedule_help, "--json goes with --install or --uninstall");
+		return opt_usage_error(help, "--json goes with --install or --uninstall");
 	so.interval = SCHED_INTERVAL_DEFAULT;
 	if (interval && sched_interval_parse(interval, &so.interval, &e) < 0)
-		return opt_usage_error(&schedule_help, "%s", e.msg);
+		return opt_usage_error(help, "%s", e.msg);
 	so.system = system_units;
 	so.utf16 = so.os == SCHED_WINDOWS && outdir != NULL;
 	if (binary) {
@@ -322,7 +330,13 @@ out:
 }
 
 int
+setup_schedule(int argc, char **argv)
+{
+	return schedule_main(&setup_schedule_help, argc, argv);
+}
+
+int
 cmd_schedule(int argc, char **argv)
 {
-	return setup_schedule(argc, argv);
+	return schedule_main(&schedule_help, argc, argv);
 }
