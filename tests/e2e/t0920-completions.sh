@@ -13,6 +13,26 @@ fi
 check "bash syntax" bash -n "$comp/runlayer.bash"
 if command -v zsh >/dev/null 2>&1; then
 	check "zsh syntax" zsh -n "$comp/_runlayer"
+	# Drive the zsh function with _describe/_arguments stubs that print
+	# what they were given.
+	complete_zsh() {
+		cur=$1; shift
+		zsh -c 'CURRENT=$1; shift; words=("$@")
+			_describe() { print -rl -- ${(P)${argv[-1]}} }
+			_arguments() { print -rl -- "$@" }
+			source "$COMP"' zsh "$cur" "$@" >out 2>err
+	}
+	export COMP="$comp/_runlayer"
+	complete_zsh 2 runlayer sch
+	check "zsh: commands with summaries" grep -q '^schedule:run the scan periodically' out
+	complete_zsh 3 runlayer schedule --in
+	check "zsh: a command's option specs" grep -q '^--install\[install the schedule' out
+	complete_zsh 3 runlayer inventory li
+	check "zsh: verbs" grep -q '^list:' out
+	complete_zsh 4 runlayer inventory list --cl
+	check "zsh: a verb's option specs" grep -q '^--client\[' out
+	complete_zsh 3 runlayer schedule --output-dir
+	check "zsh: DIR values complete directories" grep -q "^--output-dir\[.*\]:dir:_files -/$" out
 else
 	echo "# zsh is not installed: zsh syntax not checked"
 fi
