@@ -165,10 +165,5 @@ cmd_hook(int argc, char **argv)
 			       50, 600000, HOOK_DEADLINE_MS);
 	o.max_input = (size_t)number(max_input_arg, 1, 64L * 1024 * 1024, HOOK_MAX_INPUT);
 	o.watchdog = 1;
-#if defined(__SANITIZE_ADDRESS__)
-	o.exiting = 0;	/* close everything: leak checks stay meaningful */
-#else
-	o.exiting = 1;	/* the process ends now: skip SQLite's checkpoint on close */
-#endif
 	return hook_run(&o);
 }

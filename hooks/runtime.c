@@ -1039,8 +1039,9 @@ reply:
 	enqueue(&r);
 	if (o->watchdog)
 		wd_disarm();
-	if (!o->exiting)
-		store_close(r.store);
+	/* Closing checkpoints the WAL: left open, it would grow with every
+	 * hook and each next open would read all of it. */
+	store_close(r.store);
 	records_release(&r);
 	hook_event_release(&r.ev);
 	cJSON_Delete(root);

@@ -119,8 +119,6 @@ struct hook_run_opts {
 	long deadline_ms;		/* 0: HOOK_DEADLINE_MS */
 	int in_fd, out_fd, err_fd;	/* 0, 1, 2 normally */
 	int watchdog;			/* arm SIGALRM to answer at the deadline */
-	int exiting;			/* the process exits right after: leave the store
-					 * open (no checkpoint-on-close fsync) */
 };
 
 void hook_run_opts_init(struct hook_run_opts *o);

@@ -195,7 +195,6 @@ run(const char *input, enum hook_client c, int mode, long deadline, int fork_it,
 
 		if (pid == 0) {
 			o.watchdog = 1;
-			o.exiting = 1;
 			_exit(hook_run(&o));
 		}
 		waitpid(pid, &st, 0);
