@@ -480,8 +480,8 @@ open_file(int dfd, const char *dir, const char *name, struct err *e)
 	}
 	if ((st.st_mode & 07777) != 0600)
 		fchmod(fd, 0600);
-	/* Back to blocking writes. */
-	fcntl(fd, F_SETFL, O_WRONLY | O_APPEND);
+	/* Back to blocking writes (O_NONBLOCK only guarded the open). */
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	return fd;
 }
 
