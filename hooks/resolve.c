@@ -245,14 +245,9 @@ add_container(struct resolver *r, const cJSON *container, int is_list, const cha
 static cJSON *
 load(struct resolver *r, const char *path)
 {
-	struct err e = ERR_INIT;
-	cJSON *t = NULL;
-	struct stat st;
+	cJSON *t = resolve_load_config(path, r->ctx->cache_dir, &r->files_read);
 
-	if (stat(path, &st) < 0 || !S_ISREG(st.st_mode))
-		return NULL;
-	r->files_read++;
-	if (tree_parse_file(path, TREE_FMT_UNKNOWN, NULL, &t, &e) < 0)
+	if (t == NULL)
 		return NULL;
 	if (r->ntrees % 8 == 0)
 		r->trees = xreallocarray(r->trees, r->ntrees + 8, sizeof(*r->trees));

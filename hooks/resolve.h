@@ -16,6 +16,7 @@ struct resolve_ctx {
 	const char *root;	/* prefix for system paths ("" = /) */
 	const char *cwd;	/* the session's directory (payload cwd) */
 	int live;		/* honour CLAUDE_CONFIG_DIR, CODEX_HOME, … from the environment */
+	const char *cache_dir;	/* slim copies of large configs (NULL: none) */
 };
 
 /* What the payload says about the call. */
@@ -80,5 +81,25 @@ char *resolve_normalise(const char *name);
  */
 int resolve_server(const struct resolve_ctx *ctx, const struct resolve_query *q,
 		   struct resolve_result *out, struct err *e);
+
+/* ---- parse cache -------------------------------------------------------------
+ * A heavy Claude Code user's ~/.claude.json holds megabytes of history; a
+ * hook needs only its servers. Files of RESOLVE_CACHE_MIN bytes or more are
+ * parsed once and their server parts kept in cache_dir, keyed by the path
+ * and checked against the file's device, inode, size, mtime and ctime. */
+
+#define RESOLVE_CACHE_MIN	(128u * 1024)
+
+/* The default cache directory: <state dir>/cache/hook. New string or NULL. */
+char *resolve_cache_dir(void);
+
+/*
+ * Parse path (format from its name), through the cache when cache_dir is
+ * set and the file is large. The tree returned (caller frees) holds at
+ * least the server containers and projects[*].{mcpServers,trust_level}.
+ * NULL when the file is absent, not a regular file or broken. *parsed
+ * (optional) is incremented when the file itself was parsed.
+ */
+cJSON *resolve_load_config(const char *path, const char *cache_dir, unsigned *parsed);
 
 #endif

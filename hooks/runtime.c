@@ -126,6 +126,7 @@ struct run {
 	enum policy_mode mode;
 	struct reply fallback, reply;
 	char *home;
+	char *cache_dir;
 	struct store *store;
 	int store_failed;
 	struct pending_rec {
@@ -650,6 +651,7 @@ decide_mcp(struct run *r, struct resolve_result *res, int resolved)
 		ctx.root = r->o->root ? r->o->root : "";
 		ctx.cwd = r->o->cwd ? r->o->cwd : ev->cwd;
 		ctx.live = 1;
+		ctx.cache_dir = r->cache_dir;
 		memset(&q, 0, sizeof(q));
 		q.tool_name = ev->tool_name;
 		q.server_name = ev->server_name;
@@ -884,7 +886,7 @@ dispatch(struct run *r)
 			   ev->tool_name) {
 			/* Copilot names MCP tools after their server: look it up. */
 			struct resolve_ctx ctx = { r->client, r->home, r->o->root ? r->o->root : "",
-						   r->o->cwd ? r->o->cwd : ev->cwd, 1 };
+						   r->o->cwd ? r->o->cwd : ev->cwd, 1, r->cache_dir };
 			struct resolve_query q;
 			struct err e = ERR_INIT;
 
@@ -951,6 +953,8 @@ hook_run(const struct hook_run_opts *o)
 	r.home = o->home ? xstrdup(o->home) : state_home(&e);
 	if (r.home == NULL)
 		r.home = xstrdup("/");
+	r.cache_dir = o->cache_dir ? (o->cache_dir[0] ? xstrdup(o->cache_dir) : NULL)
+				   : resolve_cache_dir();
 
 	/* The rules decide the mode; a broken file is an internal error
 	 * (enforce unless the command line says otherwise). */
@@ -1051,5 +1055,6 @@ reply:
 	buf_release(&in);
 	free(rules);
 	free(r.home);
+	free(r.cache_dir);
 	return code;
 }

@@ -112,6 +112,7 @@ struct hook_run_opts {
 	const char *rules_path;		/* NULL: policy_default_path() */
 	const char *db_path;		/* NULL: store_default_path(); "" = no store */
 	const char *queue_dir;		/* NULL: <state dir>/queue/hook-events; "" = none */
+	const char *cache_dir;		/* NULL: <state dir>/cache/hook; "" = none */
 	const char *home;		/* NULL: $HOME */
 	const char *root;		/* system root for /etc lookups ("" = /) */
 	const char *cwd;		/* NULL: the payload's cwd, else getcwd() */

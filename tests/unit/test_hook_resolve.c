@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "hooks/resolve.h"
+#include "parsers/tree.h"
 #include "tests/unit/tap.h"
 #include "util/file.h"
 #include "util/xalloc.h"
@@ -68,7 +69,7 @@ expect(enum hook_client c, const char *cwd, const struct resolve_query *q, int f
        const char *name, const char *scope, const char *url, const char *command,
        const char *what)
 {
-	struct resolve_ctx ctx = { c, home, root, cwd, 1 };
+	struct resolve_ctx ctx = { c, home, root, cwd, 1, NULL };
 	struct resolve_result r;
 	struct err e = ERR_INIT;
 
@@ -186,7 +187,7 @@ test_codex(void)
 
 	q = tool("mcp__probe_x__t");
 	{
-		struct resolve_ctx ctx = { HOOK_CODEX, home, root, proj, 1 };
+		struct resolve_ctx ctx = { HOOK_CODEX, home, root, proj, 1, NULL };
 		struct resolve_result r;
 		struct err e = ERR_INIT;
 
@@ -308,13 +309,75 @@ test_others(void)
 	expect(HOOK_COPILOT, proj, &q, 0, "nope", NULL, NULL, NULL, "copilot: unknown");
 	free(proj);
 	{
-		struct resolve_ctx ctx = { HOOK_CLAUDE_CODE, home, root, NULL, 1 };
+		struct resolve_ctx ctx = { HOOK_CLAUDE_CODE, home, root, NULL, 1, NULL };
 		struct resolve_result rr;
 		struct err e = ERR_INIT;
 
 		memset(&q, 0, sizeof(q));
 		ok(resolve_server(&ctx, &q, &rr, &e) == -ERR_INVALID, "no server named at all: error");
 	}
+}
+
+/* Large configs: parsed once, then read from the slim cache until they change. */
+static void
+test_cache(void)
+{
+	char *cdir = path_join(tmp, "cache"), *proj = xasprintf("%s/home/bigproj", tmp);
+	struct buf big = BUF_INIT;
+	struct resolve_query q = tool("mcp__bigsrv__t");
+	struct resolve_ctx ctx = { HOOK_CLAUDE_CODE, home, root, proj, 1, cdir };
+	struct resolve_result r;
+	struct err e = ERR_INIT;
+	unsigned n;
+	int i;
+
+	buf_adds(&big, "{\"mcpServers\":{\"bigsrv\":{\"command\":\"one\"}},\"projects\":{");
+	for (i = 0; i < 3000; i++)
+		buf_addf(&big, "%s\"/p/%d\":{\"history\":[\"%0100d\"],\"mcpServers\":{}}", i ? "," : "", i, i);
+	buf_addf(&big, ",\"%s\":{\"mcpServers\":{\"projsrv\":{\"command\":\"p\",\"args\":[1,2.5,true]}}}}}", proj);
+	ok(big.len > RESOLVE_CACHE_MIN, "a config over the cache threshold (%zu bytes)", big.len);
+	put("home/.claude.json", big.data);
+	ok(resolve_server(&ctx, &q, &r, &e) == 0 && r.found, "first run finds the server");
+	ok(r.files_read >= 1, "and parses the file");
+	is_str(r.command, "one", "command");
+	n = r.files_read;
+	resolve_result_release(&r);
+	ok(resolve_server(&ctx, &q, &r, &e) == 0 && r.found, "second run finds it again");
+	is_int(r.files_read, n - 1, "from the cache: ~/.claude.json not parsed");
+	is_str(r.command, "one", "same command");
+	resolve_result_release(&r);
+	q = tool("mcp__projsrv__t");
+	ok(resolve_server(&ctx, &q, &r, &e) == 0 && r.found, "project servers are kept in the cache");
+	ok(cJSON_GetArraySize(r.args) == 3 && tree_is_integer(cJSON_GetArrayItem(r.args, 0)),
+	   "with their argument types");
+	{
+		char hash[65];
+		cJSON *args = cJSON_Parse("[1,2.5,true]");
+
+		cJSON_Delete(args);
+		memcpy(hash, r.server.config_hash, sizeof(hash));
+		resolve_result_release(&r);
+		ctx.cache_dir = NULL;
+		ok(resolve_server(&ctx, &q, &r, &e) == 0, "without the cache");
+		is_str(r.server.config_hash, hash, "the same config_hash as through the cache");
+		resolve_result_release(&r);
+		ctx.cache_dir = cdir;
+	}
+	/* the file changes: the cache is not used */
+	buf_setlen(&big, 0);
+	buf_adds(&big, "{\"mcpServers\":{\"bigsrv\":{\"command\":\"two\"}},\"pad\":\"");
+	for (i = 0; i < 20000; i++)
+		buf_adds(&big, "xxxxxxxxx");
+	buf_adds(&big, "\"}");
+	put("home/.claude.json", big.data);
+	q = tool("mcp__bigsrv__t");
+	ok(resolve_server(&ctx, &q, &r, &e) == 0 && r.found && r.files_read >= 1, "a changed file is re-parsed");
+	is_str(r.command, "two", "and its new content used");
+	resolve_result_release(&r);
+	put("home/.claude.json", "{}");
+	buf_release(&big);
+	free(cdir);
+	free(proj);
 }
 
 int
@@ -342,6 +405,7 @@ main(void)
 	test_codex();
 	test_gemini();
 	test_others();
+	test_cache();
 	cmd = xasprintf("rm -rf '%s'", tmp);
 	if (system(cmd) != 0)
 		ok(0, "cleanup");
