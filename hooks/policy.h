@@ -228,4 +228,13 @@ enum policy_file policy_shell_check(const char *cmdline, char *word, size_t wn);
  */
 void policy_describe(const struct policy *p, struct buf *out);
 
+/*
+ * policy_describe() of the rules in force for this user: the default rules
+ * file (or the built-in default plus the configured hosts when there is
+ * none). For `setup hooks --install`. A broken rules file is reported in
+ * out ("the rules file cannot be used: …; hooks deny MCP calls until it is
+ * fixed") and returns -ERR_*; 0 otherwise.
+ */
+int policy_describe_current(struct buf *out, struct err *e);
+
 #endif

@@ -146,3 +146,30 @@ policy_baseline(struct policy *p, const struct policy_server *v, size_t n)
 	p->baseline_at = xstrdup(now);
 	return added;
 }
+
+int
+policy_describe_current(struct buf *out, struct err *e)
+{
+	struct policy p;
+	char *path = policy_default_path(e);
+	int ret;
+
+	if (path == NULL)
+		return -ERR_NOTFOUND;
+	policy_init(&p);
+	ret = policy_load(&p, path, e);
+	if (ret < 0) {
+		char pos[1200];
+
+		buf_addf(out, "Rules: the rules file cannot be used: %s\n"
+			 "Until it is fixed, hooks in enforce mode (the default) deny every MCP call;\n"
+			 "regenerate it with 'runlayer policy generate'.\n", err_format(e, pos, sizeof(pos)));
+	} else {
+		if (!p.exists)
+			policy_add_configured(&p, NULL, NULL);
+		policy_describe(&p, out);
+	}
+	policy_release(&p);
+	free(path);
+	return ret;
+}

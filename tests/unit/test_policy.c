@@ -432,6 +432,29 @@ test_configured(void)
 	free(dir);
 }
 
+static void
+test_describe_current(void)
+{
+	struct buf b = BUF_INIT;
+	struct err e = ERR_INIT;
+	char *dir = path_join(tmpdir, "rlhome"), *rf;
+
+	file_mkdirs(dir, 0700, &e);
+	setenv("RUNLAYER_HOME", dir, 1);
+	ok(policy_describe_current(&b, &e) == 0, "describe: no rules file is fine");
+	ok(strstr(b.data, "none yet") != NULL, "and says so");
+	rf = path_join(dir, "rules.json");
+	file_write_atomic(rf, "{\"version\":", 12, 0600, 0, &e);
+	buf_clear(&b);
+	ok(policy_describe_current(&b, &e) < 0, "describe: a broken file is an error");
+	ok(strstr(b.data, "cannot be used") != NULL && strstr(b.data, "policy generate") != NULL,
+	   "and the text says what happens and how to fix it");
+	unsetenv("RUNLAYER_HOME");
+	buf_release(&b);
+	free(rf);
+	free(dir);
+}
+
 int
 main(void)
 {
@@ -445,6 +468,7 @@ main(void)
 	test_stdio();
 	test_files();
 	test_configured();
+	test_describe_current();
 	{
 		char *cmd = xasprintf("rm -rf '%s'", tmpdir);
 
