@@ -710,7 +710,7 @@ edit_config(struct codex *cx, int toml_loc, const cJSON *hj_new, struct err *e)
 		    !cJSON_GetObjectItemCaseSensitive(exp, "hooks")->child)
 			cJSON_DeleteItemFromObjectCaseSensitive(exp, "hooks");
 	}
-	if (ret < 0 || !cJSON_Compare(exp, got, 1)) {
+	if (ret < 0 || !hook_tree_equal(exp, got)) {
 		ret = err_set(e, ERR_INVALID, "internal error: the edited file would not have the "
 			      "intended structure; left unchanged");
 		goto out;

@@ -229,7 +229,7 @@ hfile_yaml_edit(const struct hook_spec *s, const struct hook_wants *w, int check
 	ret = out->len ? yaml_parse(out->data, out->len, NULL, &got, e) : 0;
 	if (got == NULL || cJSON_IsNull(got))
 		cJSON_Delete(got), got = cJSON_CreateObject();
-	if (ret < 0 || !cJSON_Compare(tree, got, 1)) {
+	if (ret < 0 || !hook_tree_equal(tree, got)) {
 		ret = err_set(e, ERR_INVALID, "internal error: the edited file would not have the "
 			      "intended structure; left unchanged");
 		goto out;
@@ -372,7 +372,7 @@ edit_allowlist(struct hook_ctx *x, struct fjob *j, struct err *e)
 		goto out;
 	}
 	ret = jsonc_parse(j->new.data, j->new.len, NULL, &got, e);
-	if (ret < 0 || !cJSON_Compare(tree, got, 1)) {
+	if (ret < 0 || !hook_tree_equal(tree, got)) {
 		ret = err_set(e, ERR_INVALID, "internal error: the edited file would not have the "
 			      "intended structure; left unchanged");
 		goto out;

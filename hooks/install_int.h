@@ -139,6 +139,10 @@ int hfile_yaml_edit(const struct hook_spec *s, const struct hook_wants *w, int c
  * mode, or sits in an all-events-only event: the mode it was installed in. */
 enum hook_mode hook_infer_mode(enum hook_client c, const cJSON *hooks_obj);
 
+/* Structural equality of two trees (objects compared by key, whatever
+ * their order; duplicate keys never equal), fast for large objects. */
+int hook_tree_equal(const cJSON *a, const cJSON *b);
+
 /* A unified diff (3 lines of context) from a to b, labelled; "" when equal. */
 char *hook_udiff(const char *a_label, const char *a, size_t alen, const char *b_label,
 		 const char *b, size_t blen);

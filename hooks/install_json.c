@@ -139,7 +139,7 @@ hfile_json_edit(const struct hook_spec *s, const struct hook_wants *w, int check
 	}
 	/* The edited text must parse to exactly the edited tree. */
 	ret = jsonc_parse(out->data, out->len, NULL, &got, e);
-	if (ret < 0 || !cJSON_Compare(tree, got, 1)) {
+	if (ret < 0 || !hook_tree_equal(tree, got)) {
 		ret = err_set(e, ERR_INVALID, "internal error: the edited file would not have the "
 			      "intended structure; left unchanged");
 		goto out;

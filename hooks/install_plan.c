@@ -104,7 +104,7 @@ hook_plan(const struct hook_spec *s, const struct hook_wants *w, int check,
 		if (check)
 			fr->n_entries += full + mixed;
 		if (want && full == 1 && mixed == 0 &&
-		    cJSON_Compare(cJSON_GetArrayItem(ev, (int)keep), want->entry, 1))
+		    hook_tree_equal(cJSON_GetArrayItem(ev, (int)keep), want->entry))
 			continue;
 		if (full + mixed == 0 && !want)
 			continue;
@@ -125,9 +125,11 @@ hook_plan(const struct hook_spec *s, const struct hook_wants *w, int check,
 					  "does not use", ev->string);
 			continue;
 		}
-		/* Remove ours from the end, so earlier indexes stay valid. */
-		for (g = n; g-- > 0;) {
-			const cJSON *ent = cJSON_GetArrayItem(ev, (int)g), *hooks;
+		/* Remove ours from the end, so earlier indexes stay valid (walk
+		 * the list backwards: cJSON keeps the tail in child->prev). */
+		entry = ev->child ? ev->child->prev : NULL;
+		for (g = n; g-- > 0; entry = entry == ev->child ? NULL : entry->prev) {
+			const cJSON *ent = entry, *hooks;
 			size_t o, a, h;
 
 			hook_entry_count(s, ent, &o, &a);
@@ -212,5 +214,76 @@ hop_apply_tree(cJSON *root, const char *key, const struct hop *op, const struct 
 	case HOP_REMOVE_HOOKS:
 		cJSON_DeleteItemFromObjectCaseSensitive(root, key);
 		break;
+	}
+}
+
+/* ---- structural equality, in O(n log n) for large objects ---- */
+
+static int
+cmp_key(const void *a, const void *b)
+{
+	const cJSON *x = *(const cJSON *const *)a, *y = *(const cJSON *const *)b;
+
+	return strcmp(x->string ? x->string : "", y->string ? y->string : "");
+}
+
+int
+hook_tree_equal(const cJSON *a, const cJSON *b)
+{
+	const cJSON *x, *y;
+	const cJSON **va = NULL, **vb = NULL;
+	size_t n = 0, m = 0, i;
+	int eq = 1;
+
+	if (a == NULL || b == NULL)
+		return a == b;
+	if ((a->type & 0xff) != (b->type & 0xff))
+		return 0;
+	switch (a->type & 0xff) {
+	case cJSON_String:
+	case cJSON_Raw:
+		return a->valuestring && b->valuestring ? strcmp(a->valuestring, b->valuestring) == 0 :
+		       a->valuestring == b->valuestring;
+	case cJSON_Number:
+		return cJSON_Compare(a, b, 1);
+	case cJSON_Array:
+		for (x = a->child, y = b->child; x && y; x = x->next, y = y->next)
+			if (!hook_tree_equal(x, y))
+				return 0;
+		return x == NULL && y == NULL;
+	case cJSON_Object:
+		/* Same order (the usual case: edits keep it): pairwise. */
+		for (x = a->child, y = b->child; x && y; x = x->next, y = y->next)
+			if (!x->string || !y->string || strcmp(x->string, y->string) != 0)
+				break;
+		if (x == NULL && y == NULL) {
+			for (x = a->child, y = b->child; x; x = x->next, y = y->next)
+				if (!hook_tree_equal(x, y))
+					return 0;
+			return 1;
+		}
+		/* Else by sorted keys. */
+		for (x = a->child; x; x = x->next)
+			n++;
+		for (y = b->child; y; y = y->next)
+			m++;
+		if (n != m)
+			return 0;
+		va = xcalloc(n + 1, sizeof(*va));
+		vb = xcalloc(m + 1, sizeof(*vb));
+		for (i = 0, x = a->child; x; x = x->next)
+			va[i++] = x;
+		for (i = 0, y = b->child; y; y = y->next)
+			vb[i++] = y;
+		qsort(va, n, sizeof(*va), cmp_key);
+		qsort(vb, m, sizeof(*vb), cmp_key);
+		for (i = 0; i < n && eq; i++)
+			eq = cmp_key(&va[i], &vb[i]) == 0 && (i == 0 || cmp_key(&va[i - 1], &va[i]) != 0) &&
+			     hook_tree_equal(va[i], vb[i]);
+		free(va);
+		free(vb);
+		return eq;
+	default:
+		return 1;	/* null, true, false: the type says it all */
 	}
 }
