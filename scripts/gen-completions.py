@@ -13,6 +13,7 @@ import difflib
 import os
 import sys
 
+sys.dont_write_bytecode = True    # no scripts/__pycache__ in the tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import cli_help  # noqa: E402
 

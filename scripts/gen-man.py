@@ -16,6 +16,7 @@ import re
 import sys
 import textwrap
 
+sys.dont_write_bytecode = True    # no scripts/__pycache__ in the tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import cli_help  # noqa: E402
 

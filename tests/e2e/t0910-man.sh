@@ -22,6 +22,7 @@ fi
 
 check "SYNOPSIS has every usage line verbatim, each command has its options" python3 - <<'EOF'
 import os, re, sys
+sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.join(os.environ["TOP"], "scripts"))
 import cli_help
 text = re.sub(r".\x08", "", open("man.txt", encoding="utf-8", errors="replace").read())

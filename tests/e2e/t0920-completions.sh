@@ -39,6 +39,7 @@ fi
 
 check "both files list every command, verb and option" python3 - <<'EOF'
 import os, re, sys
+sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.join(os.environ["TOP"], "scripts"))
 import cli_help
 tree = cli_help.walk(os.environ["RUNLAYER"])
