@@ -32,6 +32,7 @@ const struct command commands[] = {
 	{ "sessions", cmd_sessions, "AI client sessions recorded by the hooks: list, show a timeline", 0 },
 	{ "setup", cmd_setup, "install, remove or check the runlayer hooks in AI clients", 0 },
 	{ "sync", cmd_sync, "send the scans waiting in the submission queue", 0 },
+	{ "users", cmd_users, "the organisation directory: who each OS username is", 0 },
 	{ "version", cmd_version, "print the version", 0 },
 };
 const unsigned n_commands = sizeof(commands) / sizeof(commands[0]);

@@ -50,6 +50,9 @@ int cmd_sessions(int argc, char **argv);
 int cmd_setup(int argc, char **argv);
 int cmd_setup_hooks(int argc, char **argv);
 int cmd_sync(int argc, char **argv);
+int cmd_users(int argc, char **argv);
+/* `inventory import`, with the identity code in cli/cmd_users.c. */
+int cmd_inventory_import(int argc, char **argv);
 /* `schedule` options, exported for `setup schedule` (argv[0] is the verb). */
 int setup_schedule(int argc, char **argv);
 int cmd_version(int argc, char **argv);

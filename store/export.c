@@ -2,8 +2,10 @@
  * neutralisation (cells starting with = + - @ tab CR). */
 #include "store/export.h"
 
+#include <stdlib.h>
 #include <string.h>
 
+#include "parsers/tree.h"
 #include "util/banned.h"
 
 void
@@ -30,7 +32,7 @@ store_csv_cell(struct buf *b, const char *v)
 }
 
 static const char *const columns[] = {
-	"device_id", "hostname", "username", "client", "scope", "config_path", "project_path",
+	"device_id", "hostname", "username", "user_email", "resolution_tier", "client", "scope", "config_path", "project_path",
 	"plugin_identifier", "server_name", "type", "command", "args", "url", "env", "headers",
 	"config_hash", "disabled", "approval", "config_modified_at", "content_hash", "parse_error",
 	"trust", "git_repo_root", "git_remote_url", "git_branch", "git_commit", "git_status",
@@ -59,8 +61,16 @@ row_status(const struct store_server_row *r)
 void
 store_export_csv_row(struct buf *b, const struct store_server_row *r)
 {
+	store_export_csv_row_user(b, r, NULL);
+}
+
+void
+store_export_csv_row_user(struct buf *b, const struct store_server_row *r,
+			  const struct store_export_user *u)
+{
 	const char *cells[] = {
-		r->device_id, r->hostname, r->username, r->client, r->scope, r->config_path,
+		r->device_id, r->hostname, r->username, u ? u->email : NULL, u ? u->tier : NULL,
+		r->client, r->scope, r->config_path,
 		r->project_path, r->plugin_id, r->name, r->wire_type ? r->wire_type : r->type,
 		r->command, r->args, r->url, r->env, r->headers, r->config_hash,
 		r->disabled ? "true" : "false", r->approval, r->config_mtime, r->content_hash,
@@ -100,11 +110,21 @@ add_json(cJSON *o, const char *k, const char *text)
 cJSON *
 store_export_row_json(const struct store_server_row *r)
 {
+	return store_export_row_json_user(r, NULL);
+}
+
+cJSON *
+store_export_row_json_user(const struct store_server_row *r, const struct store_export_user *u)
+{
 	cJSON *o = cJSON_CreateObject(), *g;
 
 	add_str(o, "device_id", r->device_id);
 	add_str(o, "hostname", r->hostname);
 	add_str(o, "username", r->username);
+	if (u) {
+		add_str(o, "user_email", u->email);
+		add_str(o, "resolution_tier", u->tier);
+	}
 	add_str(o, "client", r->client);
 	add_str(o, "scope", r->scope);
 	add_str(o, "config_path", r->config_path);
@@ -139,4 +159,33 @@ store_export_row_json(const struct store_server_row *r)
 	add_str(o, "status", row_status(r));
 	cJSON_AddBoolToObject(o, "carried", r->carried);
 	return o;
+}
+
+void
+store_export_csv_row_from_json(struct buf *b, const cJSON *row)
+{
+	const cJSON *git = cJSON_GetObjectItemCaseSensitive(row, "git"), *v;
+	size_t i;
+
+	for (i = 0; i < sizeof(columns) / sizeof(columns[0]); i++) {
+		const char *col = columns[i];
+		char *text = NULL;
+
+		if (i)
+			buf_addc(b, ',');
+		if (strncmp(col, "git_", 4) == 0)
+			v = cJSON_GetObjectItemCaseSensitive(git, col + 4);
+		else
+			v = cJSON_GetObjectItemCaseSensitive(row, col);
+		if (cJSON_IsString(v)) {
+			store_csv_cell(b, v->valuestring);
+		} else if (cJSON_IsBool(v)) {
+			store_csv_cell(b, cJSON_IsTrue(v) ? "true" : "false");
+		} else if (v && !cJSON_IsNull(v)) {
+			text = tree_print(v, 0, 0);
+			store_csv_cell(b, text);
+			free(text);
+		}
+	}
+	buf_adds(b, "\r\n");
 }

@@ -121,10 +121,10 @@ check "text events: two lines" test "$(wc -l <out)" = 2
 expect_rc "export csv" 0 "$RUNLAYER" inventory export --format csv
 cp out export.csv
 check "CSV records end in CRLF" test "$(grep -c "$(printf '\r')\$" export.csv)" = 7
-check "CSV parses: header + 6 rows of 30 fields" python3 -c '
+check "CSV parses: header + 6 rows of 32 fields" python3 -c '
 import csv, sys
 rows = list(csv.reader(open("export.csv", newline="")))
-sys.exit(not (len(rows) == 7 and all(len(r) == 30 for r in rows)))'
+sys.exit(not (len(rows) == 7 and all(len(r) == 32 for r in rows)))'
 contains "a formula name is neutralised" export.csv "\"'=HYPERLINK(\"\"http://evil\"\")\""
 contains "a command starting with @ is neutralised" export.csv ",'@evil,"
 lacks "no cell starts with =" export.csv ',=HYPERLINK'
