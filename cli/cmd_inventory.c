@@ -11,6 +11,7 @@
 #include "parsers/tree.h"
 #include "store/export.h"
 #include "store/store.h"
+#include "store/users.h"
 #include "util/buf.h"
 #include "util/file.h"
 #include "util/xalloc.h"
@@ -147,6 +148,12 @@ short_time(const char *t)
 	i = (i + 1) % 4;
 	snprintf(buf[i], sizeof(buf[i]), "%.19sZ", t);
 	return buf[i];
+}
+
+static int
+same_str(const char *a, const char *b)
+{
+	return a && b ? strcmp(a, b) == 0 : a == b;
 }
 
 static const char *
@@ -681,7 +688,9 @@ out:
 static const struct cmd_help export_help = {
 	"inventory export", "[--format json|ndjson|csv] [--output FILE] [--since DATE] [--current] [--db PATH]",
 	"Export the inventory for an auditor: one row per (server, config).",
-	"Each row: device, user, client, scope, config path, project path, plugin,\n"
+	"Each row: device, user (the OS username, and the person it resolves to in\n"
+	"the directory: user_email and resolution_tier, see 'runlayer users'),\n"
+	"client, scope, config path, project path, plugin,\n"
 	"server name, type, command, args, url, env and headers (redacted),\n"
 	"config_hash, git provenance (repo root, remote without credentials,\n"
 	"branch, commit, tracked|modified|untracked|ignored), first and last seen\n"
@@ -707,13 +716,14 @@ inv_export(int argc, char **argv)
 	char since_norm[STORE_TIME_LEN + 1], now[STORE_TIME_LEN + 1];
 	struct store_filter f;
 	struct store_rows rows = { NULL, 0, 0 };
+	struct store_export_user *users = NULL;
 	struct store *s = NULL;
 	struct err e = ERR_INIT;
 	struct buf b = BUF_INIT;
 	struct timespec ts;
-	char **args;
+	char **args, **held = NULL, *email, *tier;
 	int nargs, rc;
-	size_t i;
+	size_t i, n_held = 0;
 
 	if (parse(opts, &export_help, argc, argv, &args, &nargs, 0, &rc))
 		return rc;
@@ -729,15 +739,33 @@ inv_export(int argc, char **argv)
 		rc = store_failed(&e, "cannot read the inventory");
 		goto out;
 	}
+	held = xcalloc(2 * rows.n + 2, sizeof(*held));
+	users = xcalloc(rows.n ? rows.n : 1, sizeof(*users));
+	for (i = 0; s && i < rows.n; i++) {
+		const struct store_server_row *r = &rows.v[i];
+
+		/* Rows come grouped by device: look each (device, user) up once. */
+		if (i && same_str(r->device_id, rows.v[i - 1].device_id) &&
+		    same_str(r->username, rows.v[i - 1].username)) {
+			users[i] = users[i - 1];
+			continue;
+		}
+		if (store_users_attribution(s, r->device_id, r->username, &email, &tier, &e) < 0) {
+			rc = store_failed(&e, "cannot read the device users");
+			goto out;
+		}
+		users[i].email = held[n_held++] = email;
+		users[i].tier = held[n_held++] = tier;
+	}
 	clock_gettime(CLOCK_REALTIME, &ts);
 	store_time_format(&ts, now);
 	if (strcmp(format, "csv") == 0) {
 		store_export_csv_header(&b);
 		for (i = 0; i < rows.n; i++)
-			store_export_csv_row(&b, &rows.v[i]);
+			store_export_csv_row_user(&b, &rows.v[i], &users[i]);
 	} else if (strcmp(format, "ndjson") == 0) {
 		for (i = 0; i < rows.n; i++) {
-			cJSON *o = store_export_row_json(&rows.v[i]);
+			cJSON *o = store_export_row_json_user(&rows.v[i], &users[i]);
 			char *text;
 
 			cJSON_AddItemToObject(o, "schema", tree_new_integer(STORE_EXPORT_SCHEMA));
@@ -758,7 +786,7 @@ inv_export(int argc, char **argv)
 			cJSON_AddNullToObject(root, "since");
 		arr = cJSON_AddArrayToObject(root, "rows");
 		for (i = 0; i < rows.n; i++)
-			cJSON_AddItemToArray(arr, store_export_row_json(&rows.v[i]));
+			cJSON_AddItemToArray(arr, store_export_row_json_user(&rows.v[i], &users[i]));
 		text = tree_print(root, 1, 0);
 		buf_adds(&b, text);
 		buf_addc(&b, '\n');
@@ -776,6 +804,10 @@ inv_export(int argc, char **argv)
 		fwrite(b.data, 1, b.len, stdout);
 	}
 out:
+	for (i = 0; held && i < n_held; i++)
+		free(held[i]);
+	free(held);
+	free(users);
 	buf_release(&b);
 	store_rows_release(&rows);
 	store_close(s);
@@ -884,6 +916,7 @@ static const struct subcommand inventory_verbs[] = {
 	{ "events", inv_events, "the local audit log (shadow servers, removals, hook events)" },
 	{ "export", inv_export, "export for auditors: json, ndjson or csv" },
 	{ "history", inv_history, "the recorded scans, with counts and submission status" },
+	{ "import", cmd_inventory_import, "attribute other devices' exports to directory users" },
 	{ "list", inv_list, "the MCP servers configured now" },
 	{ "show", inv_show, "every place one server is configured, with provenance" },
 	{ NULL, NULL, NULL }
