@@ -19,6 +19,7 @@
 #include "net/payload.h"
 #include "parsers/tree.h"
 #include "store/store.h"
+#include "store/users.h"
 #include "util/file.h"
 #include "util/lock.h"
 #include "util/xalloc.h"
@@ -185,6 +186,16 @@ store_scan_result(const char *db, const struct scan_result *r, const struct devi
 	}
 	ret = 0;
 	*scan_id = id;
+	/* Who the scan's username is (store/users.h): a warning at worst. */
+	{
+		char seen[STORE_TIME_LEN + 1];
+		struct store_device_user du = { dev->device_id, dev->username, dev->hostname, NULL,
+						seen };
+
+		store_time_format(started, seen);
+		if (store_users_note_scan(s, &du, &e) < 0)
+			out_warn("cannot resolve the scan's username: %s; the scan is recorded", e.msg);
+	}
 	if (g_opts.quiet || store_scans(s, 1, &last, &e) < 0 || last.n != 1)
 		goto out;
 	if (last.v[0].n_added == last.v[0].n_servers && last.v[0].n_removed == 0 &&
