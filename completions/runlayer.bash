@@ -12,7 +12,7 @@ _runlayer() {
 		esac
 	done
 	if [[ -z $cmd ]]; then
-		mapfile -t COMPREPLY < <(compgen -W "check-in clients debug doctor enroll help hook inventory login logout logs policy scan schedule sessions setup sync version --help --version" -- "$cur")
+		mapfile -t COMPREPLY < <(compgen -W "check-in clients debug doctor enroll help hook inventory login logout logs policy scan schedule sessions setup sync users version --help --version" -- "$cur")
 		return
 	fi
 	case $cmd in
@@ -23,7 +23,7 @@ _runlayer() {
 		fi ;;
 	inventory)
 		if [[ -z $verb ]]; then
-			mapfile -t COMPREPLY < <(compgen -W "diff events export history list show --help" -- "$cur")
+			mapfile -t COMPREPLY < <(compgen -W "diff events export history import list show --help" -- "$cur")
 			return
 		fi ;;
 	policy)
@@ -39,6 +39,11 @@ _runlayer() {
 	setup)
 		if [[ -z $verb ]]; then
 			mapfile -t COMPREPLY < <(compgen -W "hooks --help" -- "$cur")
+			return
+		fi ;;
+	users)
+		if [[ -z $verb ]]; then
+			mapfile -t COMPREPLY < <(compgen -W "import list mappings match resolve unmatch unresolved --help" -- "$cur")
 			return
 		fi ;;
 	*) verb='' ;;
@@ -114,6 +119,13 @@ _runlayer() {
 		case $prev in
 		--db) mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return ;;
 		-n|--limit|--color) COMPREPLY=(); return ;;
+		esac
+		;;
+	"inventory import")
+		opts="-f --format -o --output --directory --no-record --db -v --verbose -q --quiet --color -h --help"
+		case $prev in
+		-o|--output|--directory|--db) mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return ;;
+		-f|--format|--color) COMPREPLY=(); return ;;
 		esac
 		;;
 	"inventory list")
@@ -238,6 +250,55 @@ _runlayer() {
 		case $prev in
 		--ca-bundle|--db) mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return ;;
 		-H|--host|-s|--secret|--org-api-key|--color) COMPREPLY=(); return ;;
+		esac
+		;;
+	"users import")
+		opts="-f --format --attribute --strict -n --dry-run --db -v --verbose -q --quiet --color -h --help --json"
+		case $prev in
+		--db) mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return ;;
+		-f|--format|--attribute|--color) COMPREPLY=(); return ;;
+		esac
+		;;
+	"users list")
+		opts="--db -v --verbose -q --quiet --color -h --help --json"
+		case $prev in
+		--db) mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return ;;
+		--color) COMPREPLY=(); return ;;
+		esac
+		;;
+	"users mappings")
+		opts="--db -v --verbose -q --quiet --color -h --help --json"
+		case $prev in
+		--db) mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return ;;
+		--color) COMPREPLY=(); return ;;
+		esac
+		;;
+	"users match")
+		opts="--db -v --verbose -q --quiet --color -h --help"
+		case $prev in
+		--db) mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return ;;
+		--color) COMPREPLY=(); return ;;
+		esac
+		;;
+	"users resolve")
+		opts="--attribute --directory --from --exit-code --db -v --verbose -q --quiet --color -h --help --json"
+		case $prev in
+		--directory|--from|--db) mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return ;;
+		--attribute|--color) COMPREPLY=(); return ;;
+		esac
+		;;
+	"users unmatch")
+		opts="--db -v --verbose -q --quiet --color -h --help"
+		case $prev in
+		--db) mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return ;;
+		--color) COMPREPLY=(); return ;;
+		esac
+		;;
+	"users unresolved")
+		opts="--db -v --verbose -q --quiet --color -h --help --json"
+		case $prev in
+		--db) mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return ;;
+		--color) COMPREPLY=(); return ;;
 		esac
 		;;
 	"version")
