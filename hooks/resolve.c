@@ -140,7 +140,9 @@ resolve_is_mcp_tool(enum hook_client c, const char *t)
 	case HOOK_HERMES:
 		return strncmp(t, "mcp_", 4) == 0 && t[4] != '\0';
 	case HOOK_CURSOR:
-		return strncmp(t, "MCP:", 4) == 0;
+		/* its own preToolUse says MCP:<tool>; Claude Code hooks it runs
+		 * may carry Claude's mcp__ names */
+		return strncmp(t, "MCP:", 4) == 0 || (strncmp(t, "mcp__", 5) == 0 && t[5] != '\0');
 	default:
 		return 0;
 	}

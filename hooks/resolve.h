@@ -53,7 +53,8 @@ void resolve_result_release(struct resolve_result *r);
 
 /*
  * Is this tool name an MCP tool of client c by name alone? Claude Code and
- * Codex "mcp__…", Gemini CLI and Hermes "mcp_…", Cursor "MCP:…". Copilot
+ * Codex "mcp__…", Gemini CLI and Hermes "mcp_…", Cursor "MCP:…" (and
+ * "mcp__…" in the Claude Code hooks it runs). Copilot
  * CLI and Windsurf name servers otherwise (0 here).
  */
 int resolve_is_mcp_tool(enum hook_client c, const char *tool_name);

@@ -400,6 +400,14 @@ hook_event_classify(cJSON *root, enum hook_client invoked_as, const char *event_
 		if (ev->url == NULL)
 			ev->url = get_str(root, "mcp_server_url");
 		ev->command = get_str(root, "command");
+		/* Some Cursor builds put the server's name, with its scope, in
+		 * "command" ("user-github::mcpScope:profile"): a name, not a
+		 * launch line (contract §7.5). */
+		if (ev->command && strstr(ev->command, "::mcpScope:")) {
+			if (ev->server_name == NULL)
+				ev->server_name = ev->command;
+			ev->command = NULL;
+		}
 		return;
 	}
 	if (ev->client == HOOK_GEMINI && get(root, "mcp_context")) {

@@ -40,8 +40,10 @@ static const struct {
 	/* documented shapes */
 	{ "{\"conversation_id\":\"c1\",\"generation_id\":\"g\",\"hook_event_name\":\"beforeMCPExecution\",\"cursor_version\":\"1.7.2\",\"workspace_roots\":[\"/p\"],\"tool_name\":\"search\",\"tool_input\":\"{\\\"q\\\":1}\",\"url\":\"https://x/mcp\",\"mcp_server_name\":\"github\"}",
 	  HOOK_CURSOR, HOOK_CURSOR, HOOK_KIND_PRE_TOOL, HOOK_TOOL_MCP, "github", NULL, "c1" },
+	{ "{\"conversation_id\":\"c1\",\"hook_event_name\":\"beforeMCPExecution\",\"cursor_version\":\"1.7.2\",\"tool_name\":\"search\",\"command\":\"user-github::mcpScope:profile\"}",
+	  HOOK_CURSOR, HOOK_CURSOR, HOOK_KIND_PRE_TOOL, HOOK_TOOL_MCP, "user-github::mcpScope:profile", NULL, "c1" },
 	{ "{\"conversation_id\":\"c1\",\"hook_event_name\":\"PreToolUse\",\"cursor_version\":\"1.7.2\",\"tool_name\":\"mcp__x__y\"}",
-	  HOOK_CLAUDE_CODE, HOOK_CURSOR, HOOK_KIND_PRE_TOOL, HOOK_TOOL_OTHER, NULL, NULL, "c1" },
+	  HOOK_CLAUDE_CODE, HOOK_CURSOR, HOOK_KIND_PRE_TOOL, HOOK_TOOL_MCP, NULL, NULL, "c1" },
 	{ "{\"conversation_id\":\"c1\",\"hook_event_name\":\"beforeShellExecution\",\"cursor_version\":\"1\",\"command\":\"cat .env\"}",
 	  HOOK_CURSOR, HOOK_CURSOR, HOOK_KIND_SHELL, HOOK_TOOL_SHELL, NULL, "cat .env", "c1" },
 	{ "{\"conversation_id\":\"c1\",\"hook_event_name\":\"beforeSubmitPrompt\",\"cursor_version\":\"1\",\"prompt\":\"hi\"}",
