@@ -205,7 +205,7 @@ main(void)
 		return 1;
 	db = xasprintf("%s/inventory.db", tmp);
 	ok(store_open(db, STORE_CREATE, 0, &s, &e) == 0, "open the inventory (%s)", e.msg);
-	is_int(store_schema_version(s), STORE_SCHEMA_VERSION, "schema with the spool");
+	ok(store_schema_version(s) >= 4, "schema with the spool (migration 4)");
 	test_queue(s, db);
 	test_submit(s);
 	store_close(s);
