@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <yaml.h>
 
 #include "util/xalloc.h"
 #include "util/banned.h"
@@ -203,6 +204,181 @@ refuse(struct err *e, const char *t, size_t len, size_t off, const char *msg)
 	return -ERR_INVALID;
 }
 
+
+/* ---- a second opinion from libyaml ---- */
+
+/* 0-based line of byte offset off (as libyaml counts: "\r\n" is one). */
+static size_t
+line_of(const char *t, size_t off)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < off; i++)
+		if (t[i] == '\n')
+			n++;
+	return n;
+}
+
+/* Consume the rest of a node whose start event was ev. 0, or -1. */
+static int
+skip_node(yaml_parser_t *p, const yaml_event_t *ev)
+{
+	int depth;
+	yaml_event_t e;
+
+	if (ev->type != YAML_MAPPING_START_EVENT && ev->type != YAML_SEQUENCE_START_EVENT)
+		return 0;
+	for (depth = 1; depth > 0;) {
+		if (!yaml_parser_parse(p, &e))
+			return -1;
+		if (e.type == YAML_MAPPING_START_EVENT || e.type == YAML_SEQUENCE_START_EVENT)
+			depth++;
+		else if (e.type == YAML_MAPPING_END_EVENT || e.type == YAML_SEQUENCE_END_EVENT)
+			depth--;
+		else if (e.type == YAML_STREAM_END_EVENT) {
+			yaml_event_delete(&e);
+			return -1;
+		}
+		yaml_event_delete(&e);
+	}
+	return 0;
+}
+
+static int
+next_event(yaml_parser_t *p, yaml_event_t *e)
+{
+	return yaml_parser_parse(p, e) ? 0 : -1;
+}
+
+/*
+ * Check the line scanner's view of the block against libyaml's events: the
+ * key's line, each child key's line, each list item's line, in order. Any
+ * difference (a layout the line scanner misreads) is a refusal.
+ */
+static int
+validate(const char *t, size_t len, const char *key, const struct yblock *b)
+{
+	yaml_parser_t p;
+	yaml_event_t e, v;
+	size_t kid = 0, item;
+	int ret = -1, found = 0, have_e = 0, have_v = 0;
+
+	if (!yaml_parser_initialize(&p))
+		return -1;
+	yaml_parser_set_input_string(&p, (const unsigned char *)t, len);
+	/* Stream, document, then the root mapping (or nothing). */
+	do {
+		if (next_event(&p, &e) < 0)
+			goto out;
+		have_e = 1;
+		if (e.type == YAML_STREAM_END_EVENT || e.type == YAML_SCALAR_EVENT) {
+			ret = b->found ? -1 : 0;
+			goto out;
+		}
+		if (e.type == YAML_MAPPING_START_EVENT || e.type == YAML_SEQUENCE_START_EVENT)
+			break;
+		yaml_event_delete(&e);
+		have_e = 0;
+	} while (1);
+	if (e.type != YAML_MAPPING_START_EVENT) {
+		ret = b->found ? -1 : 0;
+		goto out;
+	}
+	yaml_event_delete(&e);
+	have_e = 0;
+	for (;;) {
+		if (next_event(&p, &e) < 0)
+			goto out;
+		have_e = 1;
+		if (e.type == YAML_MAPPING_END_EVENT)
+			break;
+		if (next_event(&p, &v) < 0)
+			goto out;
+		have_v = 1;
+		if (e.type == YAML_SCALAR_EVENT &&
+		    strcmp((const char *)e.data.scalar.value, key) == 0) {
+			if (found++ || !b->found || e.start_mark.line != line_of(t, b->line))
+				goto out;
+			if (v.type == YAML_MAPPING_START_EVENT) {
+				if (v.data.mapping_start.style != YAML_BLOCK_MAPPING_STYLE && b->nkids)
+					goto out;
+				/* Children: key, then value. */
+				for (;;) {
+					yaml_event_t ck, cv;
+
+					if (next_event(&p, &ck) < 0)
+						goto out;
+					if (ck.type == YAML_MAPPING_END_EVENT) {
+						yaml_event_delete(&ck);
+						break;
+					}
+					if (next_event(&p, &cv) < 0) {
+						yaml_event_delete(&ck);
+						goto out;
+					}
+					if (ck.type != YAML_SCALAR_EVENT || kid >= b->nkids ||
+					    ck.start_mark.line != line_of(t, b->kids[kid].line)) {
+						yaml_event_delete(&ck);
+						yaml_event_delete(&cv);
+						goto out;
+					}
+					yaml_event_delete(&ck);
+					item = 0;
+					if (cv.type == YAML_SEQUENCE_START_EVENT &&
+					    cv.data.sequence_start.style == YAML_BLOCK_SEQUENCE_STYLE) {
+						for (;;) {
+							yaml_event_t it;
+
+							if (next_event(&p, &it) < 0) {
+								yaml_event_delete(&cv);
+								goto out;
+							}
+							if (it.type == YAML_SEQUENCE_END_EVENT) {
+								yaml_event_delete(&it);
+								break;
+							}
+							if (item >= b->kids[kid].nitems ||
+							    it.start_mark.line !=
+							    line_of(t, b->kids[kid].items[item].start) ||
+							    skip_node(&p, &it) < 0) {
+								yaml_event_delete(&it);
+								yaml_event_delete(&cv);
+								goto out;
+							}
+							yaml_event_delete(&it);
+							item++;
+						}
+					} else if (skip_node(&p, &cv) < 0) {
+						yaml_event_delete(&cv);
+						goto out;
+					}
+					yaml_event_delete(&cv);
+					if (item != b->kids[kid].nitems)
+						goto out;
+					kid++;
+				}
+				if (kid != b->nkids)
+					goto out;
+			} else if (b->nkids || skip_node(&p, &v) < 0) {
+				goto out;
+			}
+		} else if (skip_node(&p, &v) < 0) {
+			goto out;
+		}
+		yaml_event_delete(&e);
+		yaml_event_delete(&v);
+		have_e = have_v = 0;
+	}
+	ret = found == b->found ? 0 : -1;
+out:
+	if (have_e)
+		yaml_event_delete(&e);
+	if (have_v)
+		yaml_event_delete(&v);
+	yaml_parser_delete(&p);
+	return ret;
+}
+
 int
 yblock_scan(const char *t, size_t len, const char *key, struct yblock *b, struct err *e)
 {
@@ -363,6 +539,9 @@ yblock_scan(const char *t, size_t len, const char *key, struct yblock *b, struct
 	}
 out:
 	free(L);
+	if (ret == 0 && validate(t, len, key, b) < 0)
+		ret = refuse(e, t, len, b->found ? b->line : 0,
+			     "this YAML layout cannot be followed line by line");
 	if (ret < 0)
 		yblock_release(b);
 	return ret;
