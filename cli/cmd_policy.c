@@ -122,6 +122,7 @@ load_rules(const char *path, struct policy *p, struct lock *lk)
 		out_error_err(&e, "cannot use the rules file");
 		if (lk)
 			lock_release(lk);
+		policy_release(p);
 		return EXIT_DATAERR;
 	}
 	if (!p->exists) {
