@@ -49,6 +49,19 @@ if [ "$(id -u)" -eq 0 ]; then
 	contains "symlink: not ours to write" err "not ours to write"
 fi
 
+# Owner and mode survive the edit (the file is replaced, not rewritten).
+if [ "$(id -u)" -eq 0 ]; then
+	mkhome basic own
+	chown 65534:65534 own/.claude/settings.json
+	chmod 640 own/.claude/settings.json
+	expect_rc "owner: install as root into another user's file" 0 \
+		rl --install --yes --home "$PWD/own" --client claude_code
+	check "owner: the file keeps its owner" [ "$(stat -c %u:%g own/.claude/settings.json)" = 65534:65534 ]
+	check "owner: and its mode" [ "$(stat -c %a own/.claude/settings.json)" = 640 ]
+	check "owner: the backup has both" \
+		[ "$(stat -c %u:%g:%a own/.claude/settings.backup_20260202_024000.json)" = 65534:65534:640 ]
+fi
+
 # ---- managed (MDM) locations per OS, under --root ----
 for os in linux darwin windows; do
 	rm -rf root-$os && mkdir root-$os
