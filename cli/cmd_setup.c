@@ -498,11 +498,11 @@ setup_hooks_exit(const struct hook_report *r, enum hook_action act)
 	return drift ? EXIT_FAIL : EXIT_OK;
 }
 
+/* Run, asking first at a terminal (the answer is also the consent to write
+ * trust); 1 when the person declined. */
 static int
 setup_hooks_run(struct hook_opts *ho, int yes, int interactive, FILE *fp, struct hook_report *r)
 {
-	int rc;
-
 	if (ho->action == HOOK_INSTALL && !ho->dry_run && !yes && interactive) {
 		struct hook_report plan;
 		int dry = ho->dry_run;
@@ -526,8 +526,8 @@ setup_hooks_run(struct hook_opts *ho, int yes, int interactive, FILE *fp, struct
 	} else {
 		ho->trust = yes;
 	}
-	rc = hooks_run(ho, r);
-	(void)rc;
+	/* Failures are in the per-file reports. */
+	(void)hooks_run(ho, r);
 	return 0;
 }
 

@@ -545,7 +545,6 @@ run_client(const struct hook_opts *o, enum hook_client c, struct hook_client_rep
 	struct path_list pl = { NULL, 0, 0 }, pres = { NULL, 0, 0 };
 	const char *tmpl;
 	struct stat st;
-	int r = 0;
 
 	memset(&x, 0, sizeof(x));
 	x.o = o;
@@ -584,13 +583,13 @@ run_client(const struct hook_opts *o, enum hook_client c, struct hook_client_rep
 		note_err(fr, &e);
 		goto out;
 	}
+	/* Failures are recorded in the file reports. */
 	if (c == HOOK_CODEX)
-		r = hook_run_codex(&x, pl.v[0]);
+		(void)hook_run_codex(&x, pl.v[0]);
 	else if (c == HOOK_HERMES)
-		r = hook_run_hermes(&x, pl.v[0]);
+		(void)hook_run_hermes(&x, pl.v[0]);
 	else
-		r = run_json_client(&x, pl.v[0]);
-	(void)r;
+		(void)run_json_client(&x, pl.v[0]);
 out:
 	free(x.command);
 	hook_wants_release(&x.wants);
