@@ -21,6 +21,7 @@
 #include "store/store.h"
 #include "store/users.h"
 #include "util/file.h"
+#include "util/log.h"
 #include "util/lock.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
@@ -122,6 +123,26 @@ print_summary(const struct scan_result *r, const struct device_info *dev, int of
 		printf("Nothing submitted: --offline (local-only scan).\n");
 	else
 		printf("Nothing submitted: no backend host is configured (local-only scan).\n");
+}
+
+/* The scan in the log file (opened by backend_open; a no-op otherwise). */
+static void
+log_scan(const struct scan_result *r)
+{
+	size_t n, m, g, p, pl, i;
+
+	scan_result_counts(r, &n, &m, &g, &p, &pl);
+	for (i = 0; i < r->n_issues; i++)
+		if (r->issues[i].is_error)
+			log_warning("config_parse_error",
+				    LOG_KV(LOG_TEXT("path", r->issues[i].path ? r->issues[i].path : ""),
+					   LOG_INT("line", r->issues[i].line),
+					   LOG_INT("col", r->issues[i].col),
+					   LOG_TEXT("error", r->issues[i].message)));
+	log_info("scan_done", LOG_KV(LOG_INT("servers", n), LOG_INT("configs", m),
+				     LOG_INT("global", g), LOG_INT("project", p), LOG_INT("plugin", pl),
+				     LOG_INT("issues", r->n_issues), LOG_INT("duration_ms", r->duration_ms),
+				     LOG_INT("crawl_timed_out", r->crawl_timed_out)));
 }
 
 static void
@@ -410,6 +431,8 @@ cmd_scan(int argc, char **argv)
 		}
 	}
 	report_issues(&r);
+	if (!dry_run)
+		log_scan(&r);
 	if (dry_run) {
 		struct payload_opts po = { org_device_id, RUNLAYER_VERSION };
 		cJSON *payload = payload_build(&dev, &r, &po);
