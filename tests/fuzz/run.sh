@@ -10,7 +10,7 @@ out=$top/build/fuzz
 mkdir -p "$out"
 cd "$top"
 pkgs="libcjson yaml-0.1 libgit2 sqlite3 libcurl"
-srcs=$(ls util/*.c parsers/*.c discover/*.c resolver/*.c store/*.c net/*.c hooks/*.c 2>/dev/null || true)
+srcs=$(ls util/*.c parsers/*.c discover/*.c resolver/*.c store/*.c net/*.c hooks/*.c ops/*.c 2>/dev/null || true)
 failed=0
 for f in tests/fuzz/fuzz_*.c; do
 	name=$(basename "$f" .c)
