@@ -406,7 +406,7 @@ const struct client_def catalog[] = {
 	{ "crush", "Crush", crush_paths, crush_proj, { "mcp" }, 0, NULL, NULL },
 	{ "cursor", "Cursor", cursor_paths, cursor_proj, { "mcpServers" }, 0, NULL, NULL },
 	{ "cursor_agent", "Cursor CLI (cursor-agent)", none_paths, NOPROJ, { NULL }, 0, "cursor",
-	  "reads Cursor's mcp.json files; reported as cursor" },
+	  "reads Cursor's mcp.json files" },
 	{ "deepagents", "deepagents", deepagents_paths, NOPROJ, { "mcpServers" }, 0, NULL, NULL },
 	{ "devin", "Devin CLI", devin_paths, devin_proj, { "mcpServers" }, 0, NULL, NULL },
 	{ "factory", "Factory Droid", factory_paths, factory_proj, { "mcpServers" }, 0, NULL, NULL },
