@@ -13,12 +13,12 @@
 
 static const char *client_arg, *mode_arg, *event_arg, *rules_arg, *db_arg, *queue_arg;
 static const char *root_arg, *deadline_arg, *max_input_arg;
-static int no_enforcement;
+static int no_enforcement, show_help;
 
 static const struct opt hook_opts[] = {
 	{ OPT_STRING, 'c', "client", &client_arg, "ID",
-	  "the calling client: cursor, claude_code, codex, hermes, gemini_cli, "
-	  "github_copilot_cli, windsurf (default: detected)", 0, 0, NULL, 0, 0 },
+	  "the calling client (default: detected): claude_code, codex, cursor, gemini_cli, "
+	  "hermes, github_copilot_cli or windsurf", 0, 0, NULL, 0, 0 },
 	{ OPT_CHOICE, 0, "mode", &mode_arg, "MODE",
 	  "monitor, protect or enforce (default: the rules file's mode)", 0, 0,
 	  "monitor|protect|enforce", 0, 0 },
@@ -35,7 +35,7 @@ static const struct opt hook_opts[] = {
 	  0, 0, NULL, 0, OPT_HIDDEN },
 	{ OPT_STRING, 0, "max-input", &max_input_arg, "BYTES", "largest event accepted",
 	  0, 0, NULL, 0, OPT_HIDDEN },
-	OPT_COMMON,
+	{ OPT_FLAG, 'h', "help", &show_help, NULL, "show this help", 0, 0, NULL, 0, 0 },
 	{ OPT_END, 0, NULL, NULL, NULL, NULL, 0, 0, NULL, 0, 0 },
 };
 
