@@ -12,6 +12,7 @@
 #include "cli/exit.h"
 #include "cli/opt.h"
 #include "cli/out.h"
+#include "cli/scan_all_users.h"
 #include "discover/catalog.h"
 #include "discover/device.h"
 #include "discover/paths.h"
@@ -304,7 +305,8 @@ submit_scan_result(struct backend *bk, const struct backend_flags *bf, const cha
 int
 cmd_scan(int argc, char **argv)
 {
-	int dry_run = 0, no_projects = 0, no_store = 0, offline = 0;
+	int dry_run = 0, no_projects = 0, no_store = 0, offline = 0, all_users = 0;
+	long user_timeout = 600;
 	const char *db = NULL;
 	struct timespec started;
 	long depth = -1, timeout = -1, threads = 0;
@@ -327,6 +329,8 @@ cmd_scan(int argc, char **argv)
 		{ OPT_STRING, 0, "org-api-key", &org_key, "NAME", "named org API key from config.yaml", 0, 0, NULL, 0, 0 },
 		{ OPT_STRING, 0, "ca-bundle", &ca_bundle, "PATH", "extra CA bundle for TLS", 0, 0, NULL, 0, 0 },
 		{ OPT_INT, 0, "threads", &threads, "N", "crawl threads (0 = automatic)", 0, 64, NULL, 0, OPT_HIDDEN },
+		{ OPT_FLAG, 0, "all-users", &all_users, NULL, "as root: scan every local user's home, each as that user", 0, 0, NULL, 0, 0 },
+		{ OPT_INT, 0, "user-timeout", &user_timeout, "S", "with --all-users: time limit per user in seconds", 1, 86400, NULL, 0, 0 },
 		{ OPT_FLAG, 0, "offline", &offline, NULL, "local-only scan: record in the inventory, submit nothing", 0, 0, NULL, 0, 0 },
 		{ OPT_FLAG, 0, "no-store", &no_store, NULL, "do not record the scan in the local inventory", 0, 0, NULL, 0, 0 },
 		{ OPT_STRING, 0, "db", &db, "PATH", "inventory database (RUNLAYER_DB; default ~/.runlayer/inventory.db)", 0, 0, NULL, 0, 0 },
@@ -355,6 +359,14 @@ cmd_scan(int argc, char **argv)
 	}
 	if (nargs)
 		return opt_usage_error(&scan_help, "unexpected argument");
+	if (all_users) {
+		if (dry_run || home) {
+			out_error("%s cannot be combined with --all-users. Scan one home with "
+				  "--dry-run, or all of them without it.", dry_run ? "--dry-run" : "--home");
+			return EXIT_UNSUPPORTED;
+		}
+		return scan_all_users(argc, argv, user_timeout);
+	}
 	memset(&bk, 0, sizeof(bk));
 	memset(&bf, 0, sizeof(bf));
 	memset(&so, 0, sizeof(so));

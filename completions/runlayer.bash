@@ -88,9 +88,9 @@ _runlayer() {
 		esac
 		;;
 	"hook")
-		opts="-c --client --mode --no-enforcement -v --verbose -q --quiet --color -h --help"
+		opts="-c --client --mode --no-enforcement -h --help"
 		case $prev in
-		-c|--client|--mode|--color) COMPREPLY=(); return ;;
+		-c|--client|--mode) COMPREPLY=(); return ;;
 		esac
 		;;
 	"inventory diff")
@@ -208,11 +208,11 @@ _runlayer() {
 		esac
 		;;
 	"scan")
-		opts="-n --dry-run --no-projects --project-depth --project-timeout --home --root --os --device-id --org-device-id --username -s --secret -H --host --org-api-key --ca-bundle --offline --no-store --db -v --verbose -q --quiet --color -h --help --json"
+		opts="-n --dry-run --no-projects --project-depth --project-timeout --home --root --os --device-id --org-device-id --username -s --secret -H --host --org-api-key --ca-bundle --all-users --user-timeout --offline --no-store --db -v --verbose -q --quiet --color -h --help --json"
 		case $prev in
 		--home|--root) mapfile -t COMPREPLY < <(compgen -d -- "$cur"); return ;;
 		--ca-bundle|--db) mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return ;;
-		--project-depth|--project-timeout|--os|--device-id|--org-device-id|--username|-s|--secret|-H|--host|--org-api-key|--color) COMPREPLY=(); return ;;
+		--project-depth|--project-timeout|--os|--device-id|--org-device-id|--username|-s|--secret|-H|--host|--org-api-key|--user-timeout|--color) COMPREPLY=(); return ;;
 		esac
 		;;
 	"schedule")
