@@ -707,6 +707,15 @@ decide_mcp(struct run *r, struct resolve_result *res, int resolved)
 					 "with 'runlayer policy allow %s'", hash);
 				buf_addf(&how, "Ask your administrator to approve this server: "
 					 "`runlayer policy allow %s`\n", hash);
+			} else {
+				size_t n = strlen(user);
+
+				snprintf(user + n, sizeof(user) - n, ". To use it, configure it in %s "
+					 "and ask an administrator to approve it ('runlayer scan', then "
+					 "'runlayer policy allow <config_hash>')", config_label(r->client));
+				buf_addf(&how, "Configure this server in %s, then ask your administrator "
+					 "to approve it (`runlayer scan`, then `runlayer policy allow "
+					 "<config_hash>`)\n", config_label(r->client));
 			}
 			if (base)
 				buf_addf(&how, "Or to allowlist its URL: `runlayer policy allowlist add "
