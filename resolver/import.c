@@ -3,6 +3,7 @@
  * arrays), and the field recognition shared by both. */
 #include "resolver/import.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -156,23 +157,29 @@ bool_word(const char *v, struct buf *tmp)
 
 struct seen {
 	char **keys;
+	uint64_t *hashes;
 	unsigned long *lines;
 	size_t n, cap;		/* cap: power of two */
 };
 
-static size_t
-seen_slot(const struct seen *s, const char *k)
+static uint64_t
+seen_hash(const char *k)
 {
 	uint64_t h = 1469598103934665603ULL;
-	const char *p;
-	size_t i;
 
-	for (p = k; *p; p++) {
-		h ^= (unsigned char)*p;
+	for (; *k; k++) {
+		h ^= (unsigned char)*k;
 		h *= 1099511628211ULL;
 	}
-	i = (size_t)h & (s->cap - 1);
-	while (s->keys[i] && strcmp(s->keys[i], k) != 0)
+	return h;
+}
+
+static size_t
+seen_slot(const struct seen *s, const char *k, uint64_t h)
+{
+	size_t i = (size_t)h & (s->cap - 1);
+
+	while (s->keys[i] && (s->hashes[i] != h || strcmp(s->keys[i], k) != 0))
 		i = (i + 1) & (s->cap - 1);
 	return i;
 }
@@ -181,29 +188,34 @@ seen_slot(const struct seen *s, const char *k)
 static unsigned long
 seen_add(struct seen *s, const char *k, unsigned long line)
 {
+	uint64_t h = seen_hash(k);
 	size_t i;
 
 	if (s->n * 2 >= s->cap) {
-		struct seen g = { NULL, NULL, s->n, s->cap ? s->cap * 2 : 1024 };
+		struct seen g = { NULL, NULL, NULL, s->n, s->cap ? s->cap * 2 : 1024 };
 
 		g.keys = xcalloc(g.cap, sizeof(*g.keys));
+		g.hashes = xcalloc(g.cap, sizeof(*g.hashes));
 		g.lines = xcalloc(g.cap, sizeof(*g.lines));
 		for (i = 0; i < s->cap; i++) {
 			if (s->keys[i]) {
-				size_t j = seen_slot(&g, s->keys[i]);
+				size_t j = seen_slot(&g, s->keys[i], s->hashes[i]);
 
 				g.keys[j] = s->keys[i];
+				g.hashes[j] = s->hashes[i];
 				g.lines[j] = s->lines[i];
 			}
 		}
 		free(s->keys);
+		free(s->hashes);
 		free(s->lines);
 		*s = g;
 	}
-	i = seen_slot(s, k);
+	i = seen_slot(s, k, h);
 	if (s->keys[i])
 		return s->lines[i] ? s->lines[i] : 1;
 	s->keys[i] = xstrdup(k);
+	s->hashes[i] = h;
 	s->lines[i] = line;
 	s->n++;
 	return 0;
@@ -217,6 +229,7 @@ seen_release(struct seen *s)
 	for (i = 0; i < s->cap; i++)
 		free(s->keys[i]);
 	free(s->keys);
+	free(s->hashes);
 	free(s->lines);
 	memset(s, 0, sizeof(*s));
 }
@@ -373,9 +386,12 @@ is_ws(char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-/* One named value of the current record (raw bytes, len of them). */
+/*
+ * One named value of the current record (raw bytes, len of them); k is
+ * classify(name), or -1 to classify here.
+ */
 static void
-rec_field(struct importer *im, const char *name, const char *raw, size_t len)
+rec_field_kind(struct importer *im, const char *name, int kind, const char *raw, size_t len)
 {
 	struct resolver_user *u = im->u;
 	struct buf m = BUF_INIT;
@@ -409,7 +425,7 @@ rec_field(struct importer *im, const char *name, const char *raw, size_t len)
 		goto out;
 	}
 	v = xstrndup(raw, len);
-	k = classify(name, &im->tmp);
+	k = kind >= 0 ? (enum kind)kind : classify(name, &im->tmp);
 	switch (k) {
 	case K_EMAIL:
 		if (u->email == NULL) {
@@ -499,7 +515,7 @@ out:
 static void
 rec_field_str(struct importer *im, const char *name, const char *v)
 {
-	rec_field(im, name, v, strlen(v));
+	rec_field_kind(im, name, -1, v, strlen(v));
 }
 
 /* Keep the record, or report it and drop it. */
@@ -733,6 +749,7 @@ import_csv(struct importer *im, const char *s, size_t len, struct err *e)
 	struct csv c = { s, len, 0, 1, 0, ',' };
 	struct csv_rec r;
 	char **head = NULL;
+	int *kinds = NULL;
 	size_t n_head = 0, i;
 	int ret, has_email = 0;
 
@@ -758,6 +775,7 @@ import_csv(struct importer *im, const char *s, size_t len, struct err *e)
 	}
 	n_head = r.n;
 	head = xcalloc(n_head, sizeof(*head));
+	kinds = xcalloc(n_head, sizeof(*kinds));
 	for (i = 0; i < n_head; i++) {
 		const char *h = r.data.data + r.offs[i];
 		size_t hl = r.lens[i];
@@ -769,7 +787,8 @@ import_csv(struct importer *im, const char *s, size_t len, struct err *e)
 		while (hl && is_ws(h[hl - 1]))
 			hl--;
 		head[i] = xstrndup(h, hl);
-		if (classify(head[i], &im->tmp) == K_EMAIL || classify(head[i], &im->tmp) == K_LOGIN)
+		kinds[i] = (int)classify(head[i], &im->tmp);
+		if (kinds[i] == K_EMAIL || kinds[i] == K_LOGIN)
 			has_email = 1;
 	}
 	if (!has_email) {
@@ -793,7 +812,8 @@ import_csv(struct importer *im, const char *s, size_t len, struct err *e)
 		} else {
 			for (i = 0; i < n_head; i++) {
 				im->col = r.cols[i];
-				rec_field(im, head[i], r.data.data + r.offs[i], r.lens[i]);
+				rec_field_kind(im, head[i], kinds[i], r.data.data + r.offs[i],
+					       r.lens[i]);
 			}
 		}
 		rec_end(im);
@@ -802,6 +822,7 @@ out:
 	for (i = 0; i < n_head; i++)
 		free(head[i]);
 	free(head);
+	free(kinds);
 	csv_rec_release(&r);
 	return ret < 0 ? ret : 0;
 }

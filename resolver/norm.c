@@ -164,35 +164,39 @@ resolver_utf8_valid(const char *s, size_t len)
 	return 1;
 }
 
-static void
-put_utf8(struct buf *out, uint32_t cp)
+static char *
+put_utf8(char *w, uint32_t cp)
 {
-	char b[4];
-
 	if (cp < 0x80) {
-		buf_addc(out, (char)cp);
+		*w++ = (char)cp;
 	} else if (cp < 0x800) {
-		b[0] = (char)(0xc0 | (cp >> 6));
-		b[1] = (char)(0x80 | (cp & 0x3f));
-		buf_add(out, b, 2);
+		*w++ = (char)(0xc0 | (cp >> 6));
+		*w++ = (char)(0x80 | (cp & 0x3f));
 	} else if (cp < 0x10000) {
-		b[0] = (char)(0xe0 | (cp >> 12));
-		b[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		b[2] = (char)(0x80 | (cp & 0x3f));
-		buf_add(out, b, 3);
+		*w++ = (char)(0xe0 | (cp >> 12));
+		*w++ = (char)(0x80 | ((cp >> 6) & 0x3f));
+		*w++ = (char)(0x80 | (cp & 0x3f));
 	} else {
-		b[0] = (char)(0xf0 | (cp >> 18));
-		b[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-		b[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		b[3] = (char)(0x80 | (cp & 0x3f));
-		buf_add(out, b, 4);
+		*w++ = (char)(0xf0 | (cp >> 18));
+		*w++ = (char)(0x80 | ((cp >> 12) & 0x3f));
+		*w++ = (char)(0x80 | ((cp >> 6) & 0x3f));
+		*w++ = (char)(0x80 | (cp & 0x3f));
 	}
+	return w;
 }
 
-void
-resolver_fold(const char *s, size_t len, struct buf *out)
+static char *
+put_str(char *w, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
+	while (*s)
+		*w++ = *s++;
+	return w;
+}
+
+/* Fold s into w, which has room for 3 * len bytes; returns the new end. */
+static char *
+fold_into(char *w, const unsigned char *p, size_t len)
+{
 	size_t i = 0;
 	uint32_t cp;
 
@@ -201,34 +205,54 @@ resolver_fold(const char *s, size_t len, struct buf *out)
 		if (p[i] < 0x80) {
 			unsigned char c = p[i++];
 
-			buf_addc(out, (char)(c >= 'A' && c <= 'Z' ? c + 32 : c));
+			*w++ = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
 			continue;
 		}
+		/* A decoded character never takes more than 3 bytes per input byte. */
 		cp = utf8_next(p, len, &i);
 		if (cp >= 0xc0 && cp < 0x250 && fold_latin1_ext[cp - 0xc0][0]) {
-			buf_adds(out, fold_latin1_ext[cp - 0xc0]);
+			w = put_str(w, fold_latin1_ext[cp - 0xc0]);
 		} else if (cp >= 0x1e00 && cp < 0x1f00 && fold_ext_additional[cp - 0x1e00][0]) {
-			buf_adds(out, fold_ext_additional[cp - 0x1e00]);
+			w = put_str(w, fold_ext_additional[cp - 0x1e00]);
 		} else if (cp >= 0x300 && cp < 0x370) {
 			continue;	/* combining mark (decomposed input) */
 		} else if (cp == 0xa0) {
-			buf_addc(out, ' ');
+			*w++ = ' ';
 		} else if (cp == 0x2019 || cp == 0x2018 || cp == 0x2bc) {
-			buf_addc(out, '\'');
+			*w++ = '\'';
 		} else if (cp >= 0x2010 && cp <= 0x2015) {
-			buf_addc(out, '-');
+			*w++ = '-';
 		} else if (cp >= 0xff01 && cp <= 0xff5e) {
 			unsigned char c = (unsigned char)(cp - 0xfee0);
 
-			buf_addc(out, (char)(c >= 'A' && c <= 'Z' ? c + 32 : c));
+			*w++ = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
 		} else if ((cp >= 0x391 && cp <= 0x3a9 && cp != 0x3a2) || (cp >= 0x410 && cp <= 0x42f)) {
-			put_utf8(out, cp + 0x20);	/* Greek, Cyrillic capitals */
+			w = put_utf8(w, cp + 0x20);	/* Greek, Cyrillic capitals */
 		} else if (cp >= 0x400 && cp <= 0x40f) {
-			put_utf8(out, cp + 0x50);
+			w = put_utf8(w, cp + 0x50);
 		} else {
-			put_utf8(out, cp);
+			w = put_utf8(w, cp);
 		}
 	}
+	return w;
+}
+
+void
+resolver_fold(const char *s, size_t len, struct buf *out)
+{
+	char *w;
+
+	if (len > ((size_t)-1) / 4 || buf_grow(out, len * 3) < 0) {
+		/* A capped buffer: fold elsewhere and append what fits. */
+		char *tmp = xmalloc(len * 3 + 1);
+
+		w = fold_into(tmp, (const unsigned char *)s, len);
+		buf_add(out, tmp, (size_t)(w - tmp));
+		free(tmp);
+		return;
+	}
+	w = fold_into(out->data + out->len, (const unsigned char *)s, len);
+	buf_setlen(out, (size_t)(w - out->data));
 }
 
 static int
@@ -240,13 +264,13 @@ is_alnum(unsigned char c)
 void
 resolver_canon(const char *s, size_t len, struct buf *out)
 {
-	struct buf f = BUF_INIT;
-	size_t i, start = out->len;
+	size_t start = out->len, i, w;
 	int sep = 0;
 
-	resolver_fold(s, len, &f);
-	for (i = 0; i < f.len; i++) {
-		unsigned char c = (unsigned char)f.data[i];
+	/* Fold into out, then squeeze it in place (never longer). */
+	resolver_fold(s, len, out);
+	for (i = w = start; i < out->len; i++) {
+		unsigned char c = (unsigned char)out->data[i];
 
 		if (c == '\'')
 			continue;
@@ -254,12 +278,12 @@ resolver_canon(const char *s, size_t len, struct buf *out)
 			sep = 1;
 			continue;
 		}
-		if (sep && out->len > start)
-			buf_addc(out, '.');
+		if (sep && w > start)
+			out->data[w++] = '.';
 		sep = 0;
-		buf_addc(out, (char)c);
+		out->data[w++] = (char)c;
 	}
-	buf_release(&f);
+	buf_setlen(out, w);
 }
 
 void

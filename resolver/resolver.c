@@ -22,8 +22,10 @@ const char *const resolver_default_attributes[] = {
 #define TAG_PAT		'a'	/* + pattern - 1 */
 
 struct ix_entry {
-	uint32_t hash, off, len;
-	uint32_t head;		/* posting index + 1; 0 = none */
+	uint32_t hash, off, len;	/* key: tag byte + text, at arena + off */
+	uint32_t head, tail;	/* posting index + 1 (0 = none), in directory order */
+	uint32_t n, n_active;	/* postings, and those of active users */
+	uint32_t last_user;	/* user of the tail posting (repeats are dropped) */
 };
 
 struct ix_posting {
@@ -37,13 +39,14 @@ struct resolver_index {
 	size_t arena_len, arena_cap;
 	struct ix_entry *entries;
 	size_t n_entries, cap_entries;
-	uint32_t *slots;	/* entry index + 1; n_slots is a power of two */
+	uint64_t *slots;	/* hash << 32 | entry index + 1; n_slots is a power of two */
 	size_t n_slots;
 	struct ix_posting *posts;
 	size_t n_posts, cap_posts;
 	char **attr_keys;	/* resolver_attr_key() of the tier-2 names */
 	size_t n_attr_keys;
-	struct buf key, tmp;	/* scratch */
+	struct buf tmp;		/* scratch */
+	struct buf sg, sf, sk, sgn, sfn, sg1;	/* scratch of index_user() */
 	int full;		/* a limit was hit while building */
 };
 
@@ -69,8 +72,13 @@ index_free(struct resolver_index *ix)
 	for (i = 0; i < ix->n_attr_keys; i++)
 		free(ix->attr_keys[i]);
 	free(ix->attr_keys);
-	buf_release(&ix->key);
 	buf_release(&ix->tmp);
+	buf_release(&ix->sg);
+	buf_release(&ix->sf);
+	buf_release(&ix->sk);
+	buf_release(&ix->sgn);
+	buf_release(&ix->sfn);
+	buf_release(&ix->sg1);
 	free(ix);
 }
 
@@ -195,14 +203,17 @@ resolver_dir_add_mapping(struct resolver_dir *d, const char *username, const cha
 
 /* ---- the index -------------------------------------------------------- */
 
+/* FNV-1a of the tag byte followed by text (len bytes). */
 static uint32_t
-hash_bytes(const char *s, size_t n)
+hash_key(char tag, const char *text, size_t len)
 {
 	uint64_t h = 1469598103934665603ULL;
 	size_t i;
 
-	for (i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
+	h ^= (unsigned char)tag;
+	h *= 1099511628211ULL;
+	for (i = 0; i < len; i++) {
+		h ^= (unsigned char)text[i];
 		h *= 1099511628211ULL;
 	}
 	return (uint32_t)(h ^ (h >> 32));
@@ -220,46 +231,55 @@ ix_rehash(struct resolver_index *ix, size_t n_slots)
 		k = ix->entries[i].hash & (n_slots - 1);
 		while (ix->slots[k])
 			k = (k + 1) & (n_slots - 1);
-		ix->slots[k] = (uint32_t)(i + 1);
+		ix->slots[k] = (uint64_t)ix->entries[i].hash << 32 | (uint32_t)(i + 1);
 	}
 }
 
-/* The slot holding key (tag + text in ix->key), or the empty slot for it. */
+/*
+ * The slot holding tag + text (len bytes of text), or the empty slot for
+ * it. Slots keep the hash, so entries and key text are only read on a
+ * likely match.
+ */
 static size_t
-ix_find(const struct resolver_index *ix, const char *key, size_t len, uint32_t h)
+ix_find(const struct resolver_index *ix, char tag, const char *text, size_t len, uint32_t h)
 {
 	size_t k = h & (ix->n_slots - 1);
+	uint64_t sl;
 
-	while (ix->slots[k]) {
-		const struct ix_entry *en = &ix->entries[ix->slots[k] - 1];
+	while ((sl = ix->slots[k]) != 0) {
+		if ((uint32_t)(sl >> 32) == h) {
+			const struct ix_entry *en = &ix->entries[(uint32_t)sl - 1];
+			const char *key = ix->arena + en->off;
 
-		if (en->hash == h && en->len == len && memcmp(ix->arena + en->off, key, len) == 0)
-			break;
+			if (en->len == len + 1 && key[0] == tag && memcmp(key + 1, text, len) == 0)
+				break;
+		}
 		k = (k + 1) & (ix->n_slots - 1);
 	}
 	return k;
 }
 
-/* Add (tag + text → user, aux); a repeat for the same user is dropped. */
+/*
+ * Add (tag + text → user, aux); a repeat for the same user is dropped
+ * (users are added in order, so a repeat is always the list's tail).
+ */
 static void
-ix_add(struct resolver_index *ix, char tag, const char *text, uint32_t user, uint32_t aux)
+ix_add(struct resolver_index *ix, char tag, const char *text, uint32_t user, uint32_t aux,
+       int active)
 {
 	struct ix_entry *en;
-	size_t len = strlen(text) + 1, k;
+	size_t tl = strlen(text), len = tl + 1, k;
 	uint32_t h;
 
-	if (len == 1 || ix->full)
+	if (tl == 0 || ix->full)
 		return;
-	buf_clear(&ix->key);
-	buf_addc(&ix->key, tag);
-	buf_adds(&ix->key, text);
-	h = hash_bytes(ix->key.data, len);
+	h = hash_key(tag, text, tl);
 	if ((ix->n_entries + 1) * 2 > ix->n_slots)
 		ix_rehash(ix, ix->n_slots ? ix->n_slots * 2 : 1024);
-	k = ix_find(ix, ix->key.data, len, h);
+	k = ix_find(ix, tag, text, tl, h);
 	if (ix->slots[k]) {
-		en = &ix->entries[ix->slots[k] - 1];
-		if (en->head && ix->posts[en->head - 1].user == user)
+		en = &ix->entries[(uint32_t)ix->slots[k] - 1];
+		if (en->n && en->last_user == user)
 			return;
 	} else {
 		if (ix->arena_len + len > UINT32_MAX || ix->n_entries >= UINT32_MAX - 1) {
@@ -272,18 +292,19 @@ ix_add(struct resolver_index *ix, char tag, const char *text, uint32_t user, uin
 				ix->arena_cap *= 2;
 			ix->arena = xrealloc(ix->arena, ix->arena_cap);
 		}
-		memcpy(ix->arena + ix->arena_len, ix->key.data, len);
+		ix->arena[ix->arena_len] = tag;
+		memcpy(ix->arena + ix->arena_len + 1, text, tl);
 		if (ix->n_entries == ix->cap_entries) {
 			ix->cap_entries = ix->cap_entries ? ix->cap_entries * 2 : 1024;
 			ix->entries = xreallocarray(ix->entries, ix->cap_entries, sizeof(*ix->entries));
 		}
 		en = &ix->entries[ix->n_entries];
+		memset(en, 0, sizeof(*en));
 		en->hash = h;
 		en->off = (uint32_t)ix->arena_len;
 		en->len = (uint32_t)len;
-		en->head = 0;
 		ix->arena_len += len;
-		ix->slots[k] = (uint32_t)++ix->n_entries;
+		ix->slots[k] = (uint64_t)h << 32 | (uint32_t)++ix->n_entries;
 	}
 	if (ix->n_posts >= UINT32_MAX - 1) {
 		ix->full = 1;
@@ -295,23 +316,28 @@ ix_add(struct resolver_index *ix, char tag, const char *text, uint32_t user, uin
 	}
 	ix->posts[ix->n_posts].user = user;
 	ix->posts[ix->n_posts].aux = aux;
-	ix->posts[ix->n_posts].next = en->head;
-	en->head = (uint32_t)++ix->n_posts;
+	ix->posts[ix->n_posts].next = 0;
+	ix->n_posts++;
+	if (en->tail)
+		ix->posts[en->tail - 1].next = (uint32_t)ix->n_posts;
+	else
+		en->head = (uint32_t)ix->n_posts;
+	en->tail = (uint32_t)ix->n_posts;
+	en->last_user = user;
+	en->n++;
+	en->n_active += active != 0;
 }
 
-/* Head posting (index + 1) of tag + text, or 0. */
-static uint32_t
+/* The entry of tag + text, or NULL. */
+static const struct ix_entry *
 ix_get(struct resolver_index *ix, char tag, const char *text)
 {
-	size_t len = strlen(text) + 1, k;
+	size_t tl = strlen(text), k;
 
-	if (len == 1 || ix->n_slots == 0)
-		return 0;
-	buf_clear(&ix->key);
-	buf_addc(&ix->key, tag);
-	buf_adds(&ix->key, text);
-	k = ix_find(ix, ix->key.data, len, hash_bytes(ix->key.data, len));
-	return ix->slots[k] ? ix->entries[ix->slots[k] - 1].head : 0;
+	if (tl == 0 || ix->n_slots == 0)
+		return NULL;
+	k = ix_find(ix, tag, text, tl, hash_key(tag, text, tl));
+	return ix->slots[k] ? &ix->entries[(uint32_t)ix->slots[k] - 1] : NULL;
 }
 
 static int
@@ -341,47 +367,61 @@ first_char_len(const char *s)
 
 /* Index the name patterns of a user with canonical given g and family f. */
 static void
-index_names(struct resolver_index *ix, const char *g, const char *f, uint32_t user)
+index_names(struct resolver_index *ix, const char *g, const char *f, uint32_t user, int active)
 {
-	struct buf k = BUF_INIT, gn = BUF_INIT, fn = BUF_INIT, g1 = BUF_INIT;
+	struct buf *k = &ix->sk, *gn = &ix->sgn, *fn = &ix->sfn, *g1 = &ix->sg1;
 	const char *dot;
 	size_t n;
 
-	resolver_nosep(g, &gn);
-	resolver_nosep(f, &fn);
+	buf_clear(gn);
+	buf_clear(fn);
+	buf_clear(g1);
+	resolver_nosep(g, gn);
+	resolver_nosep(f, fn);
 	dot = strchr(g, '.');
-	buf_add(&g1, g, dot ? (size_t)(dot - g) : strlen(g));
+	buf_add(g1, g, dot ? (size_t)(dot - g) : strlen(g));
 	if (*g && *f) {
-		buf_addf(&k, "%s.%s", g, f);
-		ix_add(ix, TAG_PAT + RESOLVER_PAT_FIRST_DOT_LAST - 1, k.data, user, 0);
-		buf_clear(&k);
-		buf_addf(&k, "%s.%s", g1.data, f);
-		ix_add(ix, TAG_PAT + RESOLVER_PAT_FIRST_DOT_LAST - 1, k.data, user, 0);
-		buf_clear(&k);
-		buf_addf(&k, "%s%s", gn.data, fn.data);
-		ix_add(ix, TAG_PAT + RESOLVER_PAT_FIRSTLAST - 1, k.data, user, 0);
-		buf_clear(&k);
-		buf_addf(&k, "%s%s", g1.data, fn.data);
-		ix_add(ix, TAG_PAT + RESOLVER_PAT_FIRSTLAST - 1, k.data, user, 0);
+		buf_clear(k);
+		buf_adds(k, g);
+		buf_addc(k, '.');
+		buf_adds(k, f);
+		ix_add(ix, TAG_PAT + RESOLVER_PAT_FIRST_DOT_LAST - 1, k->data, user, 0, active);
+		if (dot) {
+			buf_clear(k);
+			buf_adds(k, g1->data);
+			buf_addc(k, '.');
+			buf_adds(k, f);
+			ix_add(ix, TAG_PAT + RESOLVER_PAT_FIRST_DOT_LAST - 1, k->data, user, 0, active);
+		}
+		buf_clear(k);
+		buf_adds(k, gn->data);
+		buf_adds(k, fn->data);
+		ix_add(ix, TAG_PAT + RESOLVER_PAT_FIRSTLAST - 1, k->data, user, 0, active);
+		if (dot) {
+			buf_clear(k);
+			buf_adds(k, g1->data);
+			buf_adds(k, fn->data);
+			ix_add(ix, TAG_PAT + RESOLVER_PAT_FIRSTLAST - 1, k->data, user, 0, active);
+		}
 		n = first_char_len(g);
-		buf_clear(&k);
-		buf_add(&k, g, n);
-		buf_adds(&k, fn.data);
-		ix_add(ix, TAG_PAT + RESOLVER_PAT_INITIAL_LAST - 1, k.data, user, 0);
-		buf_clear(&k);
-		buf_add(&k, g, n);
-		buf_addf(&k, ".%s", f);
-		ix_add(ix, TAG_PAT + RESOLVER_PAT_INITIAL_LAST - 1, k.data, user, 0);
+		buf_clear(k);
+		buf_add(k, g, n);
+		buf_adds(k, fn->data);
+		ix_add(ix, TAG_PAT + RESOLVER_PAT_INITIAL_LAST - 1, k->data, user, 0, active);
+		buf_clear(k);
+		buf_add(k, g, n);
+		buf_addc(k, '.');
+		buf_adds(k, f);
+		ix_add(ix, TAG_PAT + RESOLVER_PAT_INITIAL_LAST - 1, k->data, user, 0, active);
 	}
-	ix_add(ix, TAG_PAT + RESOLVER_PAT_FIRST - 1, g, user, 0);
-	ix_add(ix, TAG_PAT + RESOLVER_PAT_FIRST - 1, gn.data, user, 0);
-	ix_add(ix, TAG_PAT + RESOLVER_PAT_FIRST - 1, g1.data, user, 0);
-	ix_add(ix, TAG_PAT + RESOLVER_PAT_LAST - 1, f, user, 0);
-	ix_add(ix, TAG_PAT + RESOLVER_PAT_LAST - 1, fn.data, user, 0);
-	buf_release(&k);
-	buf_release(&gn);
-	buf_release(&fn);
-	buf_release(&g1);
+	ix_add(ix, TAG_PAT + RESOLVER_PAT_FIRST - 1, g, user, 0, active);
+	if (dot) {
+		ix_add(ix, TAG_PAT + RESOLVER_PAT_FIRST - 1, gn->data, user, 0, active);
+		ix_add(ix, TAG_PAT + RESOLVER_PAT_FIRST - 1, g1->data, user, 0, active);
+	}
+	ix_add(ix, TAG_PAT + RESOLVER_PAT_LAST - 1, f, user, 0, active);
+	if (strchr(f, '.'))
+		ix_add(ix, TAG_PAT + RESOLVER_PAT_LAST - 1, fn->data, user, 0, active);
 }
 
 /*
@@ -389,7 +429,7 @@ index_names(struct resolver_index *ix, const char *g, const char *f, uint32_t us
  * from the display name: "Doe, John" or "John Doe" (first and last word).
  */
 static void
-name_parts(const struct resolver_user *u, struct buf *g, struct buf *f)
+name_parts(const struct resolver_user *u, struct buf *g, struct buf *f, struct buf *tmp)
 {
 	const char *dn = u->display_name, *comma, *sp;
 
@@ -404,22 +444,18 @@ name_parts(const struct resolver_user *u, struct buf *g, struct buf *f)
 		resolver_canon(comma + 1, strlen(comma + 1), g);
 		return;
 	}
-	{
-		struct buf all = BUF_INIT;
-
-		resolver_canon(dn, strlen(dn), &all);
-		if ((sp = strchr(all.data, '.')) != NULL) {
-			buf_add(g, all.data, (size_t)(sp - all.data));
-			buf_adds(f, strrchr(all.data, '.') + 1);
-		}
-		buf_release(&all);
+	buf_clear(tmp);
+	resolver_canon(dn, strlen(dn), tmp);
+	if ((sp = strchr(tmp->data, '.')) != NULL) {
+		buf_add(g, tmp->data, (size_t)(sp - tmp->data));
+		buf_adds(f, strrchr(tmp->data, '.') + 1);
 	}
 }
 
 static void
 index_user(struct resolver_index *ix, const struct resolver_user *u, uint32_t user)
 {
-	struct buf g = BUF_INIT, f = BUF_INIT;
+	struct buf *g = &ix->sg, *f = &ix->sf;
 	struct resolver_uname un;
 	size_t i;
 
@@ -431,27 +467,25 @@ index_user(struct resolver_index *ix, const struct resolver_user *u, uint32_t us
 			continue;
 		buf_clear(&ix->tmp);
 		resolver_fold(a, strlen(a), &ix->tmp);
-		ix_add(ix, TAG_EMAIL, ix->tmp.data, user, (uint32_t)i);
+		ix_add(ix, TAG_EMAIL, ix->tmp.data, user, (uint32_t)i, u->active);
 		at = strrchr(ix->tmp.data, '@');
 		if (at) {
-			buf_clear(&g);
-			resolver_canon(ix->tmp.data, (size_t)(at - ix->tmp.data), &g);
-			ix_add(ix, TAG_LOCAL, g.data, user, (uint32_t)i);
+			buf_clear(g);
+			resolver_canon(ix->tmp.data, (size_t)(at - ix->tmp.data), g);
+			ix_add(ix, TAG_LOCAL, g->data, user, (uint32_t)i, u->active);
 		}
 	}
 	for (i = 0; i < u->n_attrs; i++) {
 		if (u->attrs[i].value == NULL || !attr_wanted(ix, u->attrs[i].name, &ix->tmp))
 			continue;
 		resolver_uname_split(u->attrs[i].value, &un);
-		ix_add(ix, TAG_ATTR, un.bare, user, (uint32_t)i);
+		ix_add(ix, TAG_ATTR, un.bare, user, (uint32_t)i, u->active);
 		resolver_uname_release(&un);
 	}
-	buf_clear(&g);
-	buf_clear(&f);
-	name_parts(u, &g, &f);
-	index_names(ix, g.data, f.data, user);
-	buf_release(&g);
-	buf_release(&f);
+	buf_clear(g);
+	buf_clear(f);
+	name_parts(u, g, f, &ix->tmp);
+	index_names(ix, g->data, f->data, user, u->active);
 }
 
 int
@@ -467,8 +501,13 @@ resolver_dir_build(struct resolver_dir *d, struct err *e)
 		return err_set(e, ERR_LIMIT, "directory has %zu users (at most %u)", d->n_users,
 			       RESOLVER_MAX_USERS);
 	ix = xcalloc(1, sizeof(*ix));
-	buf_init(&ix->key, 0);
 	buf_init(&ix->tmp, 0);
+	buf_init(&ix->sg, 0);
+	buf_init(&ix->sf, 0);
+	buf_init(&ix->sk, 0);
+	buf_init(&ix->sgn, 0);
+	buf_init(&ix->sfn, 0);
+	buf_init(&ix->sg1, 0);
 	if (d->n_attr_names) {
 		names = (const char *const *)d->attr_names;
 		n_names = d->n_attr_names;
@@ -482,18 +521,18 @@ resolver_dir_build(struct resolver_dir *d, struct err *e)
 		resolver_attr_key(names[i], &ix->tmp);
 		ix->attr_keys[ix->n_attr_keys++] = xstrdup(ix->tmp.data);
 	}
-	/* Roughly a dozen keys per user: size the table once. */
+	/* Roughly three distinct keys per user: size the table once. */
 	{
 		size_t want = 1024;
 
-		while (want < d->n_users * 24 && want < ((size_t)1 << 31))
+		while (want < d->n_users * 6 && want < ((size_t)1 << 31))
 			want *= 2;
 		ix_rehash(ix, want);
 	}
 	for (i = 0; i < d->n_users; i++)
 		index_user(ix, &d->users[i], (uint32_t)i);
 	for (i = 0; i < d->n_maps; i++)
-		ix_add(ix, TAG_MAP, d->maps[i].key, (uint32_t)i, 0);
+		ix_add(ix, TAG_MAP, d->maps[i].key, (uint32_t)i, 0, 1);
 	if (ix->full) {
 		index_free(ix);
 		return err_set(e, ERR_LIMIT, "directory too large to index");
@@ -516,50 +555,35 @@ resolver_dir_index_bytes(const struct resolver_dir *d)
 /* ---- resolution ------------------------------------------------------- */
 
 /*
- * Judge the candidates of one tier (head of a posting list): 0 when there
- * are none (try the next tier), else 1 with r filled.
+ * Judge the candidates of one tier (an index entry): 0 when there are
+ * none (try the next tier), else 1 with r filled. Counts were kept while
+ * indexing, so only the listed candidates are visited.
  */
 static int
-judge(struct resolver_dir *d, uint32_t head, enum resolver_tier tier, struct resolver_result *r)
+judge(struct resolver_dir *d, const struct ix_entry *en, enum resolver_tier tier,
+      struct resolver_result *r)
 {
 	struct resolver_index *ix = d->index;
 	const struct ix_posting *p;
-	size_t n = 0, active = 0;
-	uint32_t i, first_active = 0;
+	size_t n = 0;
+	uint32_t i;
 
-	if (head == 0)
+	if (en == NULL || en->n == 0)
 		return 0;
 	memset(r, 0, sizeof(*r));
-	for (i = head; i; i = p->next) {
+	for (i = en->head; i && n < RESOLVER_MAX_CANDIDATES; i = p->next) {
 		p = &ix->posts[i - 1];
-		if (n < RESOLVER_MAX_CANDIDATES)
-			r->candidates[n] = &d->users[p->user];
-		n++;
-		if (d->users[p->user].active && active++ == 0)
-			first_active = i;
+		r->candidates[n++] = &d->users[p->user];
 	}
-	/* Postings are newest first: list candidates in directory order. */
-	{
-		size_t m = n < RESOLVER_MAX_CANDIDATES ? n : RESOLVER_MAX_CANDIDATES, k;
-
-		if (n <= RESOLVER_MAX_CANDIDATES) {
-			for (k = 0; k < m / 2; k++) {
-				const struct resolver_user *t = r->candidates[k];
-
-				r->candidates[k] = r->candidates[m - 1 - k];
-				r->candidates[m - 1 - k] = t;
-			}
-		}
-	}
-	r->n_candidates = n;
+	r->n_candidates = en->n;
 	r->tier = tier;
-	if (n == 1 && active == 1) {
-		p = &ix->posts[first_active - 1];
+	if (en->n == 1 && en->n_active == 1) {
+		p = &ix->posts[en->head - 1];
 		r->status = RESOLVER_RESOLVED;
 		r->user = &d->users[p->user];
 		if (tier == RESOLVER_TIER_ATTRIBUTE)
 			r->attribute = r->user->attrs[p->aux].name;
-	} else if (active == 0) {
+	} else if (en->n_active == 0) {
 		r->status = RESOLVER_INACTIVE;
 	} else {
 		r->status = RESOLVER_AMBIGUOUS;
@@ -572,14 +596,14 @@ static const struct resolver_user *
 unique_email(struct resolver_dir *d, const char *email)
 {
 	struct resolver_index *ix = d->index;
-	uint32_t head;
+	const struct ix_entry *en;
 
 	buf_clear(&ix->tmp);
 	resolver_fold(email, strlen(email), &ix->tmp);
-	head = ix_get(ix, TAG_EMAIL, ix->tmp.data);
-	if (head == 0 || ix->posts[head - 1].next != 0)
+	en = ix_get(ix, TAG_EMAIL, ix->tmp.data);
+	if (en == NULL || en->n != 1)
 		return NULL;
-	return &d->users[ix->posts[head - 1].user];
+	return &d->users[ix->posts[en->head - 1].user];
 }
 
 const struct resolver_user *
@@ -596,14 +620,15 @@ apply_mapping(struct resolver_dir *d, const struct resolver_uname *u, struct res
 	struct resolver_index *ix = d->index;
 	const struct resolver_mapping *m;
 	const struct resolver_user *t;
-	uint32_t head;
+	const struct ix_entry *en;
 
-	head = ix_get(ix, TAG_MAP, u->full);
-	if (head == 0 && strcmp(u->full, u->bare) != 0)
-		head = ix_get(ix, TAG_MAP, u->bare);
-	if (head == 0)
+	en = ix_get(ix, TAG_MAP, u->full);
+	if (en == NULL && strcmp(u->full, u->bare) != 0)
+		en = ix_get(ix, TAG_MAP, u->bare);
+	if (en == NULL)
 		return;
-	m = &d->maps[ix->posts[head - 1].user];
+	/* Mappings are unique per key: a later one replaced the earlier. */
+	m = &d->maps[ix->posts[en->head - 1].user];
 	t = unique_email(d, m->email);
 	r->mapped_email = m->email;
 	if (t && t->active) {

@@ -78,59 +78,90 @@ same(const char *a, const char *b)
 	return a && b ? strcmp(a, b) == 0 : a == b;
 }
 
+struct stored_outcome {
+	char *device_id, *username, *status, *email, *tier, *detail, *candidates;
+};
+
 /*
  * Re-resolve every device row with dir (inside the caller's transaction);
- * *changed (optional) counts the rows whose outcome changed.
+ * *changed (optional) counts the rows whose outcome changed. The rows are
+ * read first: updating a table while a cursor walks it may skip rows.
  */
 static int
 reresolve(struct store *s, struct resolver_dir *dir, int found, long *changed, struct err *e)
 {
-	sqlite3_stmt *sel = NULL, *upd = NULL;
+	struct stored_outcome *v = NULL;
+	sqlite3_stmt *st = NULL;
 	char now[STORE_TIME_LEN + 1];
-	long n = 0;
+	size_t n = 0, cap = 0, i;
+	long n_changed = 0;
 	int rc, ret;
 
 	store_now(now);
 	ret = store_prepare(s, "SELECT device_id, username, status, email, tier, detail, candidates "
-			    "FROM device_users", &sel, e);
+			    "FROM device_users", &st, e);
+	if (ret < 0)
+		return ret;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			v = xreallocarray(v, cap, sizeof(*v));
+		}
+		v[n].device_id = store_col_text(st, 0);
+		v[n].username = store_col_text(st, 1);
+		v[n].status = store_col_text(st, 2);
+		v[n].email = store_col_text(st, 3);
+		v[n].tier = store_col_text(st, 4);
+		v[n].detail = store_col_text(st, 5);
+		v[n].candidates = store_col_text(st, 6);
+		n++;
+	}
+	if (rc != SQLITE_DONE)
+		ret = store_sql_err(s, e, "cannot read the device users");
+	sqlite3_finalize(st);
+	st = NULL;
 	if (ret == 0)
 		ret = store_prepare(s, "UPDATE device_users SET status = ?, email = ?, tier = ?, "
 				    "detail = ?, candidates = ?, n_candidates = ?, resolved_at = ? "
-				    "WHERE device_id = ? AND username = ?", &upd, e);
-	while (ret == 0 && (rc = sqlite3_step(sel)) == SQLITE_ROW) {
-		const char *username = (const char *)sqlite3_column_text(sel, 1);
+				    "WHERE device_id = ? AND username = ?", &st, e);
+	for (i = 0; ret == 0 && i < n; i++) {
 		struct outcome o;
 
-		outcome_of(dir, found, username, &o, e, &ret);
+		outcome_of(dir, found, v[i].username, &o, e, &ret);
 		if (ret < 0)
 			break;
-		if (!same(o.status, (const char *)sqlite3_column_text(sel, 2)) ||
-		    !same(o.email, (const char *)sqlite3_column_text(sel, 3)) ||
-		    !same(o.tier, (const char *)sqlite3_column_text(sel, 4)) ||
-		    !same(o.detail, (const char *)sqlite3_column_text(sel, 5)) ||
-		    !same(o.candidates, (const char *)sqlite3_column_text(sel, 6))) {
-			sqlite3_reset(upd);
-			store_bind_text(upd, 1, o.status);
-			store_bind_text(upd, 2, o.email);
-			store_bind_text(upd, 3, o.tier);
-			store_bind_text(upd, 4, o.detail);
-			store_bind_text(upd, 5, o.candidates);
-			sqlite3_bind_int64(upd, 6, o.n_candidates);
-			store_bind_text(upd, 7, now);
-			store_bind_text(upd, 8, (const char *)sqlite3_column_text(sel, 0));
-			store_bind_text(upd, 9, username);
-			if (sqlite3_step(upd) != SQLITE_DONE)
+		if (!same(o.status, v[i].status) || !same(o.email, v[i].email) ||
+		    !same(o.tier, v[i].tier) || !same(o.detail, v[i].detail) ||
+		    !same(o.candidates, v[i].candidates)) {
+			sqlite3_reset(st);
+			store_bind_text(st, 1, o.status);
+			store_bind_text(st, 2, o.email);
+			store_bind_text(st, 3, o.tier);
+			store_bind_text(st, 4, o.detail);
+			store_bind_text(st, 5, o.candidates);
+			sqlite3_bind_int64(st, 6, o.n_candidates);
+			store_bind_text(st, 7, now);
+			store_bind_text(st, 8, v[i].device_id);
+			store_bind_text(st, 9, v[i].username);
+			if (sqlite3_step(st) != SQLITE_DONE)
 				ret = store_sql_err(s, e, "cannot update a device's user");
-			n++;
+			n_changed++;
 		}
 		free(o.candidates);
 	}
-	if (ret == 0 && rc != SQLITE_DONE)
-		ret = store_sql_err(s, e, "cannot read the device users");
-	sqlite3_finalize(sel);
-	sqlite3_finalize(upd);
+	sqlite3_finalize(st);
+	for (i = 0; i < n; i++) {
+		free(v[i].device_id);
+		free(v[i].username);
+		free(v[i].status);
+		free(v[i].email);
+		free(v[i].tier);
+		free(v[i].detail);
+		free(v[i].candidates);
+	}
+	free(v);
 	if (ret == 0 && changed)
-		*changed = n;
+		*changed = n_changed;
 	return ret;
 }
 
@@ -792,11 +823,11 @@ store_users_read_export(const char *text, size_t len, struct store_export_rows *
 		return err_set(e, ERR_LIMIT, "export larger than %u bytes", STORE_EXPORT_READ_MAX);
 	while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
 		p++;
-	/* ndjson when the first line is a whole object on its own. */
+	/* ndjson when the first line is a whole row (it has a device_id). */
 	nl = memchr(p, '\n', (size_t)(end - p));
 	if (p < end && *p == '{' &&
 	    jsonc_parse(p, (size_t)((nl ? nl : end) - p), &line_lim, &one, NULL) == 0 &&
-	    cJSON_IsObject(one) && cJSON_GetObjectItemCaseSensitive(one, "rows") == NULL) {
+	    cJSON_IsObject(one) && cJSON_GetObjectItemCaseSensitive(one, "device_id") != NULL) {
 		cJSON_Delete(one);
 		for (p = text; p < end; p = nl + 1, line++) {
 			struct err le = ERR_INIT;

@@ -1,14 +1,20 @@
 /* Unit tests for resolver/: folding and keys, a table of resolutions over
  * every tier (ambiguity, inactive users, qualifiers, diacritics, system
- * accounts, admin mappings), and the CSV, SCIM and JSON importers. */
+ * accounts, admin mappings), the CSV, SCIM and JSON importers, and their
+ * persistence in store/users (replacement, mappings, device outcomes kept
+ * current, unresolved usernames, reading other devices' exports). */
 #include "resolver/resolver.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
 #include "resolver/import.h"
 #include "resolver/norm.h"
+#include "store/store_int.h"
+#include "store/users.h"
 #include "tests/unit/tap.h"
 #include "util/buf.h"
 #include "util/xalloc.h"
@@ -558,6 +564,244 @@ test_scim_json(void)
 	}
 }
 
+/* ---- persistence (store/users) ---------------------------------------- */
+
+static const char *
+status_of(struct store *s, const char *device, const char *user)
+{
+	static char out[64];
+	sqlite3_stmt *st = NULL;
+
+	out[0] = '\0';
+	if (sqlite3_prepare_v2(s->db, "SELECT status FROM device_users WHERE device_id = ? AND "
+			       "username = ?", -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, device, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, user, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			snprintf(out, sizeof(out), "%s", sqlite3_column_text(st, 0));
+	}
+	sqlite3_finalize(st);
+	return out;
+}
+
+static const struct store_unresolved_row *
+find_unresolved(const struct store_unresolved_rows *rows, const char *user)
+{
+	size_t i;
+
+	for (i = 0; i < rows->n; i++)
+		if (strcmp(rows->v[i].username, user) == 0)
+			return &rows->v[i];
+	return NULL;
+}
+
+static void
+test_store_users(void)
+{
+	char dbpath[] = "/tmp/test_resolver.XXXXXX";
+	struct store *s = NULL;
+	struct resolver_dir d, back;
+	struct resolver_import rep;
+	struct store_directory info;
+	struct store_unresolved_rows un = { NULL, 0, 0 };
+	struct store_mapping_rows maps = { NULL, 0, 0 };
+	struct err e = ERR_INIT;
+	char *email = NULL, *tier = NULL, path[64];
+	const struct store_unresolved_row *u;
+	long changed = -1;
+	int found = -1;
+	const char *names[] = { "sAMAccountName", "unix_username", "username" };
+	struct store_device_user scan = { "dev-a", "jdoe", "host-a", NULL, "2026-03-01T10:00:00.000Z" };
+	struct store_device_user fleet[] = {
+		{ "dev-b", "bob42", "host-b", "2026-02-01T00:00:00.000Z", "2026-02-10T00:00:00.000Z" },
+		{ "dev-c", "bob42", "host-c", NULL, "2026-02-11T00:00:00.000Z" },
+		{ "dev-c", "zzz", "host-c", NULL, "2026-02-12T00:00:00.000Z" },
+		{ "dev-c", "", "host-c", NULL, NULL },
+	};
+
+	ok(mkdtemp(dbpath) != NULL, "scratch directory");
+	snprintf(path, sizeof(path), "%s/inv.db", dbpath);
+	ok(store_open(path, STORE_CREATE, 0, &s, &e) == 0, "open inventory (%s)", e.msg);
+	if (s == NULL)
+		return;
+	resolver_dir_init(&back);
+	ok(store_users_load(s, &back, NULL, &found, &e) == 0 && found == 0 && back.n_users == 0,
+	   "no directory yet");
+	resolver_dir_release(&back);
+
+	/* A scan before any directory: recorded, unresolved for lack of one. */
+	ok(store_users_note_scan(s, &scan, &e) == 0, "scan's username recorded");
+	is_str(status_of(s, "dev-a", "jdoe"), "no_directory", "…as no_directory");
+
+	/* Import: the device row is re-resolved in the same transaction. */
+	resolver_dir_init(&d);
+	ok(resolver_import(directory_csv, strlen(directory_csv), RESOLVER_FMT_AUTO, &d, &rep, &e) == 0,
+	   "directory parsed");
+	resolver_dir_set_attributes(&d, names, 3);
+	memset(&info, 0, sizeof(info));
+	info.source = xstrdup("dir.csv");
+	info.format = xstrdup("csv");
+	info.n_inactive = (long)rep.n_inactive;
+	ok(store_users_replace(s, &d, &info, &changed, &e) == 0 && changed == 1,
+	   "directory stored, one device re-resolved (%s)", e.msg);
+	store_directory_release(&info);
+	resolver_import_release(&rep);
+	is_str(status_of(s, "dev-a", "jdoe"), "ambiguous", "jdoe now ambiguous");
+	ok(store_users_unresolved(s, &un, &e) == 0 && (u = find_unresolved(&un, "jdoe")) != NULL &&
+	   u->devices == 1 && u->n_candidates == 2 && strcmp(u->tier, "name_pattern") == 0 &&
+	   strcmp(u->detail, "initial+last") == 0 &&
+	   strcmp(u->candidates, "[\"john.doe@acme.com\",\"jane.doe@acme.com\"]") == 0 &&
+	   strcmp(u->last_seen, "2026-03-01T10:00:00.000Z") == 0,
+	   "unresolved lists jdoe with its candidates, tier and last seen");
+	store_unresolved_rows_release(&un);
+
+	/* The directory reads back as it was written. */
+	resolver_dir_init(&back);
+	memset(&info, 0, sizeof(info));
+	ok(store_users_load(s, &back, &info, &found, &e) == 0 && found == 1 &&
+	   back.n_users == d.n_users, "directory loads back");
+	ok(back.n_users == d.n_users && strcmp(back.users[0].aliases[0], "asmith@acme.com") == 0 &&
+	   strcmp(back.users[4].attrs[0].name, "sAMAccountName") == 0 &&
+	   strcmp(back.users[4].attrs[0].value, "bob42") == 0 && !back.users[3].active &&
+	   strcmp(back.users[3].status, "suspended") == 0 && back.users[3].line == 5 &&
+	   strcmp(back.users[12].family_name, "Díaz") == 0, "users round-trip (aliases, attributes, status, line, UTF-8)");
+	ok(back.n_attr_names == 3 && strcmp(back.attr_names[1], "unix_username") == 0,
+	   "configured identity attributes stored with the directory");
+	ok(info.n_users == 27 && info.n_inactive == 5 && strcmp(info.source, "dir.csv") == 0 &&
+	   info.imported_at != NULL, "import record");
+	store_directory_release(&info);
+	resolver_dir_release(&back);
+
+	/* Admin mappings. */
+	ok(store_users_map(s, "root", "alice.smith@acme.com", NULL, &e) == -ERR_INVALID &&
+	   strstr(e.msg, "system account"), "root cannot be mapped");
+	ok(store_users_map(s, "ghost", "gone.user@acme.com", NULL, &e) == -ERR_INVALID &&
+	   strstr(e.msg, "inactive"), "no mapping to an inactive user");
+	ok(store_users_map(s, "ghost", "nobody@acme.com", NULL, &e) == -ERR_NOTFOUND,
+	   "no mapping to an unknown address");
+	ok(store_users_map(s, "ghost", "team@acme.com", NULL, &e) == -ERR_NOTFOUND,
+	   "no mapping to a shared address");
+	ok(store_users_map(s, "JDoe", "Jane.Doe@ACME.com", &changed, &e) == 0 && changed == 1,
+	   "map JDoe (%s)", e.msg);
+	ok(store_users_attribution(s, "dev-a", "jdoe", &email, &tier, &e) == 0 &&
+	   email && strcmp(email, "jane.doe@acme.com") == 0 && strcmp(tier, "admin_mapping") == 0,
+	   "the device is attributed by the mapping (any case), stored address as in the directory");
+	free(email);
+	free(tier);
+	ok(store_users_mappings(s, &maps, &e) == 0 && maps.n == 1 &&
+	   strcmp(maps.v[0].username, "JDoe") == 0, "mapping listed");
+	store_mapping_rows_release(&maps);
+	ok(store_users_map(s, "jdoe", "john.doe@acme.com", &changed, &e) == 0 && changed == 1,
+	   "a mapping of the same normalised name replaces it");
+	ok(store_users_mappings(s, &maps, &e) == 0 && maps.n == 1 &&
+	   strcmp(maps.v[0].email, "john.doe@acme.com") == 0, "still one mapping");
+	store_mapping_rows_release(&maps);
+	ok(store_users_unresolved(s, &un, &e) == 0 && un.n == 0, "nothing unresolved");
+	store_unresolved_rows_release(&un);
+	ok(store_users_unmap(s, "JDOE", &changed, &e) == 0 && changed == 1, "unmap");
+	is_str(status_of(s, "dev-a", "jdoe"), "ambiguous", "ambiguous again");
+	ok(store_users_unmap(s, "jdoe", &changed, &e) == -ERR_NOTFOUND, "unmap twice: not found");
+
+	/* A known pair only moves its last seen. */
+	scan.last_seen = "2026-03-02T10:00:00.000Z";
+	ok(store_users_note_scan(s, &scan, &e) == 0, "second scan");
+	ok(store_users_unresolved(s, &un, &e) == 0 && (u = find_unresolved(&un, "jdoe")) != NULL &&
+	   strcmp(u->last_seen, "2026-03-02T10:00:00.000Z") == 0, "last seen moved");
+	store_unresolved_rows_release(&un);
+
+	/* A fleet from exports. */
+	ok(store_users_note_import(s, &d, 1, fleet, 4, &e) == 0, "fleet recorded (%s)", e.msg);
+	ok(store_users_attribution(s, "dev-c", "bob42", &email, &tier, &e) == 0 && email &&
+	   strcmp(email, "robert.jones@acme.com") == 0 && strcmp(tier, "identity_attribute") == 0,
+	   "fleet device attributed");
+	free(email);
+	free(tier);
+	ok(store_users_unresolved(s, &un, &e) == 0 && un.n == 2 &&
+	   (u = find_unresolved(&un, "zzz")) && u->devices == 1 && strcmp(u->status, "no_match") == 0,
+	   "zzz unresolved on one device; the empty username is not recorded");
+	store_unresolved_rows_release(&un);
+	fleet[0].last_seen = "2026-01-15T00:00:00.000Z";
+	fleet[0].first_seen = "2026-01-01T00:00:00.000Z";
+	ok(store_users_note_import(s, &d, 1, fleet, 1, &e) == 0, "older export of dev-b");
+
+	/* A new directory without Robert: both devices become unresolved. */
+	resolver_dir_release(&d);
+	resolver_dir_init(&d);
+	{
+		const char *t = "email,first,last\nalice@acme.com,Alice,Smith\n";
+
+		ok(resolver_import(t, strlen(t), RESOLVER_FMT_AUTO, &d, &rep, &e) == 0, "small directory");
+		resolver_import_release(&rep);
+	}
+	memset(&info, 0, sizeof(info));
+	ok(store_users_replace(s, &d, &info, &changed, &e) == 0 && changed == 3,
+	   "replaced: both bob42 devices and jdoe re-resolved (%ld)", changed);
+	is_str(status_of(s, "dev-a", "jdoe"), "no_match", "jdoe: no match now");
+	is_str(status_of(s, "dev-c", "bob42"), "no_match", "bob42: no match now");
+	ok(store_users_unresolved(s, &un, &e) == 0 && (u = find_unresolved(&un, "bob42")) &&
+	   u->devices == 2 && strcmp(u->last_seen, "2026-02-11T00:00:00.000Z") == 0,
+	   "bob42: 2 devices, the latest last seen");
+	ok(un.n >= 1 && strcmp(un.v[0].username, "bob42") == 0, "most devices first");
+	store_unresolved_rows_release(&un);
+	{
+		sqlite3_stmt *st = NULL;
+
+		sqlite3_prepare_v2(s->db, "SELECT first_seen, last_seen, source FROM device_users "
+				   "WHERE device_id = 'dev-b'", -1, &st, NULL);
+		ok(st && sqlite3_step(st) == SQLITE_ROW &&
+		   strcmp((const char *)sqlite3_column_text(st, 0), "2026-01-01T00:00:00.000Z") == 0 &&
+		   strcmp((const char *)sqlite3_column_text(st, 1), "2026-02-10T00:00:00.000Z") == 0 &&
+		   strcmp((const char *)sqlite3_column_text(st, 2), "import") == 0,
+		   "first seen earliest, last seen latest over imports");
+		sqlite3_finalize(st);
+	}
+	resolver_dir_release(&d);
+	store_close(s);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/inv.db-wal", dbpath);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/inv.db-shm", dbpath);
+	unlink(path);
+	rmdir(dbpath);
+}
+
+static void
+test_read_export(void)
+{
+	struct store_export_rows rows = { NULL, 0, 0 };
+	struct resolver_import rep;
+	struct err e = ERR_INIT;
+	const char *t;
+
+	memset(&rep, 0, sizeof(rep));
+	t = "{\"device_id\": \"d1\", \"username\": \"jdoe\"}\n\nnot json\n[1]\n"
+	    "{\"device_id\": \"d2\", \"username\": \"bob\"}";
+	ok(store_users_read_export(t, strlen(t), &rows, &rep, &e) == 0 && rows.n == 2 &&
+	   rep.n_skipped == 2, "ndjson: 2 rows, 2 bad lines");
+	ok(has_issue(&rep, 3, "skipping") && has_issue(&rep, 4, "not a JSON object"),
+	   "bad lines reported with their numbers");
+	store_export_rows_release(&rows);
+	resolver_import_release(&rep);
+	t = "{\n  \"schema\": 1,\n  \"rows\": [{\"device_id\": \"d1\"}, {\"device_id\": \"d2\"}]\n}\n";
+	ok(store_users_read_export(t, strlen(t), &rows, &rep, &e) == 0 && rows.n == 2,
+	   "json document");
+	store_export_rows_release(&rows);
+	resolver_import_release(&rep);
+	t = "{\"schema\": 1, \"rows\": [{\"device_id\": \"d1\"}]}";
+	ok(store_users_read_export(t, strlen(t), &rows, &rep, &e) == 0 && rows.n == 1,
+	   "compact json document is not mistaken for ndjson");
+	store_export_rows_release(&rows);
+	resolver_import_release(&rep);
+	t = "{\"schema\": 1}";
+	ok(store_users_read_export(t, strlen(t), &rows, &rep, &e) == -ERR_PARSE, "not an export");
+	resolver_import_release(&rep);
+	t = "{\"rows\": [1, 2";
+	ok(store_users_read_export(t, strlen(t), &rows, &rep, &e) == -ERR_PARSE && e.line == 1,
+	   "broken document: error with a position");
+	store_export_rows_release(&rows);
+	resolver_import_release(&rep);
+}
+
 int
 main(void)
 {
@@ -565,5 +809,7 @@ main(void)
 	test_table();
 	test_csv();
 	test_scim_json();
+	test_store_users();
+	test_read_export();
 	return tap_done();
 }
