@@ -482,6 +482,19 @@ yblock_scan(const char *t, size_t len, const char *key, struct yblock *b, struct
 					     "not a simple key in the block");
 				goto out;
 			}
+			{
+				size_t d;
+
+				for (d = 0; d < b->nkids; d++)
+					if (strcmp(b->kids[d].key, k) == 0)
+						break;
+				if (d < b->nkids) {
+					free(k);
+					ret = refuse(e, t, len, L[i].start + (size_t)L[i].indent,
+						     "duplicate key in the block");
+					goto out;
+				}
+			}
 			b->kids = xreallocarray(b->kids, b->nkids + 1, sizeof(*b->kids));
 			c = &b->kids[b->nkids++];
 			memset(c, 0, sizeof(*c));
