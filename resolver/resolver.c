@@ -577,12 +577,14 @@ judge(struct resolver_dir *d, const struct ix_entry *en, enum resolver_tier tier
 	}
 	r->n_candidates = en->n;
 	r->tier = tier;
+	if (en->n == 1 && tier == RESOLVER_TIER_ATTRIBUTE) {
+		p = &ix->posts[en->head - 1];
+		r->attribute = d->users[p->user].attrs[p->aux].name;
+	}
 	if (en->n == 1 && en->n_active == 1) {
 		p = &ix->posts[en->head - 1];
 		r->status = RESOLVER_RESOLVED;
 		r->user = &d->users[p->user];
-		if (tier == RESOLVER_TIER_ATTRIBUTE)
-			r->attribute = r->user->attrs[p->aux].name;
 	} else if (en->n_active == 0) {
 		r->status = RESOLVER_INACTIVE;
 	} else {

@@ -144,7 +144,7 @@ struct resolver_result {
 	enum resolver_status status;
 	enum resolver_tier tier;	/* the deciding tier; NONE for NO_MATCH/SYSTEM/EMPTY */
 	enum resolver_pattern pattern;	/* tier 4 */
-	const char *attribute;		/* tier 2: the attribute's name as in the source */
+	const char *attribute;		/* tier 2, one candidate: the attribute's name as in the source */
 	const char *mapped_email;	/* tier 5, or a mapping that did not resolve */
 	const struct resolver_user *user;	/* RESOLVED */
 	size_t n_candidates;		/* every candidate at the deciding tier */
