@@ -1,6 +1,7 @@
 /* libFuzzer target for the hook installer's editors: on any text, installing
  * our entries either fails cleanly or gives text that parses, checks as
- * compliant, is unchanged by a second install, and uninstalls cleanly. The
+ * compliant, is unchanged by a second install, and uninstalls to text that
+ * parses (or is refused). The
  * first byte picks the format (JSON as Claude Code, YAML as Hermes, TOML
  * statement scan). */
 #include <stdint.h>
@@ -56,8 +57,17 @@ installer(enum hook_client c, const char *t, size_t n)
 		    memcmp(a.data, b.data, a.len) != 0)
 			abort();
 		release_notes(&fr);
-		if (edit(c, NULL, 0, a.data, a.len, &u, &fr) != 0)
-			abort();
+		/* Uninstall may refuse a pathological layout (our removal would
+		 * change what surrounds it), but what it writes must parse. */
+		if (edit(c, NULL, 0, a.data, a.len, &u, &fr) == 0 && u.len) {
+			struct err e = ERR_INIT;
+			cJSON *t = NULL;
+
+			if ((c == HOOK_HERMES ? yaml_parse(u.data, u.len, NULL, &t, &e) :
+			     jsonc_parse(u.data, u.len, NULL, &t, &e)) != 0)
+				abort();
+			cJSON_Delete(t);
+		}
 	}
 	release_notes(&fr);
 	hook_wants_release(&w);
