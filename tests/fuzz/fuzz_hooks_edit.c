@@ -61,12 +61,12 @@ installer(enum hook_client c, const char *t, size_t n)
 		 * change what surrounds it), but what it writes must parse. */
 		if (edit(c, NULL, 0, a.data, a.len, &u, &fr) == 0 && u.len) {
 			struct err e = ERR_INIT;
-			cJSON *t = NULL;
+			cJSON *parsed = NULL;
 
-			if ((c == HOOK_HERMES ? yaml_parse(u.data, u.len, NULL, &t, &e) :
-			     jsonc_parse(u.data, u.len, NULL, &t, &e)) != 0)
+			if ((c == HOOK_HERMES ? yaml_parse(u.data, u.len, NULL, &parsed, &e) :
+			     jsonc_parse(u.data, u.len, NULL, &parsed, &e)) != 0)
 				abort();
-			cJSON_Delete(t);
+			cJSON_Delete(parsed);
 		}
 	}
 	release_notes(&fr);
