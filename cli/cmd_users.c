@@ -389,11 +389,11 @@ users_import(int argc, char **argv)
 	}
 	rc = EXIT_OK;
 out:
-	free(attrs.items);
 	resolver_import_release(&rep);
 	resolver_dir_release(&dir);
 	store_close(s);
 out_free:
+	free(attrs.items);
 	buf_release(&b);
 	return rc;
 }

@@ -228,6 +228,7 @@ static const struct rcase {
 	{ 1, "cdiaz", S_OK, T4, PIL, "carlos.diaz.ext@acme.com", 1, "a resolving tier beats a mapping" },
 	{ 1, "ghost", S_INACT, T5, P0, "gone.user@acme.com", 1, "mapped to an inactive user" },
 	{ 1, "nobody2", S_NONE, T5, P0, NULL, 0, "mapped to an address not in the directory" },
+	{ 1, "teamlead", S_NONE, T5, P0, NULL, 0, "mapped to an address two users share: no guess" },
 	{ 1, "doe", S_AMB, T4, PL, "john.doe@acme.com", 2, "no mapping: still ambiguous" },
 	{ 1, "OTHER\\root", S_SYS, T0, P0, NULL, 0, "a mapping never makes root resolve" },
 };
@@ -272,6 +273,7 @@ test_table(void)
 			resolver_dir_add_mapping(&d, "cdiaz", "alice.smith@acme.com");
 			resolver_dir_add_mapping(&d, "ghost", "gone.user@acme.com");
 			resolver_dir_add_mapping(&d, "nobody2", "missing@acme.com");
+			resolver_dir_add_mapping(&d, "teamlead", "team@acme.com");
 			resolver_dir_add_mapping(&d, "root", "alice.smith@acme.com");
 			mapped = 1;
 		}
