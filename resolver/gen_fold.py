@@ -4,7 +4,8 @@ unicodedata: each Latin letter with a diacritic, stroke or ligature in
 U+00C0-U+024F and U+1E00-U+1EFF maps to its lowercase ASCII base letter(s)
 ("LATIN SMALL LETTER E WITH ACUTE" -> "e"), plus the hand-made entries in
 SPECIAL. Letters without an ASCII base stay unmapped ("").
-usage: gen_fold.py > table.txt (paste between the markers in norm.c)"""
+usage: gen_fold.py > tables.txt, then replace the two tables at the top of
+resolver/norm.c with its output."""
 import re
 import unicodedata
 
