@@ -27,7 +27,7 @@ LIBS      = $(PKG_LIBS) -lm -lpthread
 
 LIB_SRCS  := $(sort $(wildcard util/*.c parsers/*.c discover/*.c resolver/*.c store/*.c \
                                net/*.c hooks/*.c ops/*.c))
-CLI_SRCS  := $(sort $(wildcard cli/*.c))
+CLI_SRCS  := $(sort $(filter-out cli/hook_main.c,$(wildcard cli/*.c)))
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 
@@ -36,11 +36,14 @@ CLI_OBJS  := $(CLI_SRCS:%.c=$(O)/%.o)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(O)/tests/%)
 FUZZ_REPLAY_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=$(O)/tests/replay_%)
 BIN       := $(O)/runlayer
+HOOK_BIN  := $(O)/runlayer-hook
+HOOK_OBJS := $(O)/cli/hook_main.o $(O)/cli/cmd_hook.o $(O)/cli/opt.o $(O)/cli/out.o
+HOOK_LIBS  = $(shell pkg-config --libs libcjson yaml-0.1 sqlite3 2>/dev/null) -lm -lpthread
 
 .PHONY: all deps check check-unit check-e2e check-fuzz asan fuzz bench install \
         uninstall clean run hdr-check help check-clients deb man-check gen-docs
 
-all: $(BIN) $(O)/aiwatch
+all: $(BIN) $(O)/aiwatch $(HOOK_BIN)
 
 help:
 	@echo "make            build $(BIN) (developer flags, -Werror)"
@@ -70,6 +73,14 @@ $(O)/librunlayer.a: $(LIB_OBJS)
 $(BIN): $(CLI_OBJS) $(O)/librunlayer.a
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJS) $(O)/librunlayer.a $(LIBS)
+
+# runlayer-hook: the hook runtime alone. Every AI client tool call starts it,
+# so it links only what a decision needs: not libcurl, not libgit2 (whose
+# loading is most of a hook's time otherwise).
+
+$(HOOK_BIN): $(HOOK_OBJS) $(O)/librunlayer.a
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) -Wl,--as-needed -o $@ $(HOOK_OBJS) $(O)/librunlayer.a $(HOOK_LIBS)
 
 $(O)/aiwatch: $(BIN)
 	$(Q)ln -sf runlayer $@
@@ -131,6 +142,7 @@ UNITDIR = $(DESTDIR)$(PREFIX)/lib/systemd
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(MANDIR) $(BASHDIR) $(ZSHDIR) $(UNITDIR)/user $(UNITDIR)/system
 	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/runlayer
+	install -m 0755 $(HOOK_BIN) $(DESTDIR)$(PREFIX)/bin/runlayer-hook
 	ln -sf runlayer $(DESTDIR)$(PREFIX)/bin/aiwatch
 	install -m 0644 docs/runlayer.1 $(MANDIR)/runlayer.1
 	ln -sf runlayer.1 $(MANDIR)/aiwatch.1
@@ -145,6 +157,7 @@ install: all
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/runlayer $(DESTDIR)$(PREFIX)/bin/aiwatch \
+		$(DESTDIR)$(PREFIX)/bin/runlayer-hook \
 		$(MANDIR)/runlayer.1 $(MANDIR)/aiwatch.1 $(BASHDIR)/runlayer $(BASHDIR)/aiwatch \
 		$(ZSHDIR)/_runlayer $(UNITDIR)/user/runlayer-scan.service \
 		$(UNITDIR)/user/runlayer-scan.timer $(UNITDIR)/system/runlayer-scan.service \

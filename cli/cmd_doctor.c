@@ -14,6 +14,7 @@
 #include "cli/opt.h"
 #include "cli/out.h"
 #include "discover/paths.h"
+#include "hooks/hook_binary.h"
 #include "hooks/install.h"
 #include "net/config.h"
 #include "ops/schedule.h"
@@ -196,6 +197,7 @@ check_hooks(struct checks *c, const char *home, const char *self)
 {
 	struct hook_opts ho;
 	struct hook_report r;
+	char *hook_bin = self ? hook_binary_for(self) : NULL;
 	size_t i, j;
 
 	memset(&ho, 0, sizeof(ho));
@@ -205,7 +207,7 @@ check_hooks(struct checks *c, const char *home, const char *self)
 	ho.root = "";
 	ho.os = paths_host_os();
 	ho.live = 1;
-	ho.binary = self ? self : "/usr/bin/runlayer";
+	ho.binary = hook_bin ? hook_bin : "/usr/bin/runlayer";
 	ho.lock_timeout_ms = 1;
 	hooks_run(&ho, &r);
 	for (i = 0; i < r.n; i++) {
@@ -240,6 +242,7 @@ check_hooks(struct checks *c, const char *home, const char *self)
 			    entries == 1 ? "y" : "ies");
 	}
 	hook_report_release(&r);
+	free(hook_bin);
 }
 
 static void

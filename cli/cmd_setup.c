@@ -21,6 +21,7 @@
 #include "hooks/install.h"
 #include "parsers/tree.h"
 #include "util/buf.h"
+#include "hooks/hook_binary.h"
 #include "util/file.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
@@ -112,6 +113,13 @@ setup_self_path(void)
 	if (p == NULL && exe)
 		p = xstrdup(exe);
 	free(exe);
+	/* The lean hook binary beside us, when installed. */
+	if (p && strcmp(prog_name, "runlayer") == 0) {
+		char *hook = hook_binary_for(p);
+
+		free(p);
+		p = hook;
+	}
 	/* aiwatch runs the aiwatch beside the binary (contract §7.12). */
 	if (p && strcmp(prog_name, "aiwatch") == 0) {
 		char *slash = strrchr(p, '/'), *aw;

@@ -20,8 +20,12 @@ install -d -m 0755 "$root/DEBIAN" "$root/usr/bin" "$root/usr/share/man/man1" \
 	"$root/usr/share/bash-completion/completions" "$root/usr/share/zsh/vendor-completions" \
 	"$root/usr/lib/systemd/system" "$root/usr/share/doc/runlayer"
 install -m 0755 "$bin" "$root/usr/bin/runlayer"
+# The lean hook runtime, built beside the main binary (see the Makefile).
+[ -x "$bin-hook" ] && install -m 0755 "$bin-hook" "$root/usr/bin/runlayer-hook"
 if command -v strip >/dev/null 2>&1 && [ -z "${DEB_NOSTRIP:-}" ]; then
-	strip --strip-unneeded --remove-section=.comment --remove-section=.note "$root/usr/bin/runlayer"
+	for f in "$root/usr/bin/runlayer" "$root/usr/bin/runlayer-hook"; do
+		[ -f "$f" ] && strip --strip-unneeded --remove-section=.comment --remove-section=.note "$f"
+	done
 fi
 ln -s runlayer "$root/usr/bin/aiwatch"
 gzip -9n <"$top/docs/runlayer.1" >"$root/usr/share/man/man1/runlayer.1.gz"

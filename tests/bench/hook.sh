@@ -52,6 +52,9 @@ args=("$out/driver" "$runs" "$payload"
 	python -- python3 -c 'import json,sys; json.load(sys.stdin)' --
 	true -- /bin/true)
 [ -n "$lean" ] && args+=(-- lean -- "$lean" claude_code protect)
+# runlayer-hook: the lean runtime as built and installed (what setup hooks writes).
+hookbin=$obj/runlayer-hook
+[ -x "$hookbin" ] && args+=(-- hookbin -- "$hookbin" hook --client claude_code)
 "${args[@]}" >"$out/res"
 n_rows=$(sqlite3 "$H/.runlayer/inventory.db" "select count(*) from events where type='security_decision'")
 
@@ -61,8 +64,13 @@ hc=$(get hook cpu_median_ms) pc=$(get python cpu_median_ms)
 echo "hook: $runs interleaved runs each; payload $(wc -c <"$payload") bytes"
 sed 's/^/  /' "$out/res"
 echo "  audit rows written: $n_rows"
-awk -v h="$h" -v p="$p" -v t="$t" -v hc="$hc" -v pc="$pc" -v l="$(get lean median_ms)" 'BEGIN {
+awk -v h="$h" -v p="$p" -v t="$t" -v hc="$hc" -v pc="$pc" -v l="$(get lean median_ms)" \
+    -v b="$(get hookbin median_ms)" -v bc="$(get hookbin cpu_median_ms)" 'BEGIN {
 	printf "  runlayer hook median %.2f ms, python3 json.load median %.2f ms: %.1fx faster (CPU %.2f vs %.2f ms: %.1fx)\n", h, p, p / h, hc, pc, pc / hc
+	if (b != "") {
+		printf "  runlayer-hook (installed by setup hooks) median %.2f ms: %.1fx faster (CPU %.2f ms: %.1fx)\n", b, p / b, bc, pc / bc
+		h = b
+	}
 	if (l != "")
 		printf "  without libgit2/libcurl loaded: %.2f ms, %.1fx faster than python3\n", l, p / l
 	printf "  fork+exec floor (/bin/true): %.2f ms\n", t
