@@ -162,25 +162,6 @@ row_status(const struct store_server_row *r)
 	return !r->present ? "removed" : r->carried ? "carried" : "present";
 }
 
-static void
-print_json(cJSON *root)
-{
-	char *text = tree_print(root, 1, 0);
-
-	printf("%s\n", text);
-	free(text);
-	cJSON_Delete(root);
-}
-
-static cJSON *
-json_doc(void)
-{
-	cJSON *root = cJSON_CreateObject();
-
-	cJSON_AddItemToObject(root, "schema", tree_new_integer(STORE_EXPORT_SCHEMA));
-	return root;
-}
-
 static int
 check_scope(const struct cmd_help *help, const char *scope)
 {
@@ -272,11 +253,11 @@ inv_list(int argc, char **argv)
 		goto out;
 	}
 	if (g_opts.json) {
-		cJSON *root = json_doc(), *arr = cJSON_AddArrayToObject(root, "servers");
+		cJSON *root = out_json_doc(STORE_EXPORT_SCHEMA), *arr = cJSON_AddArrayToObject(root, "servers");
 
 		for (i = 0; i < rows.n; i++)
 			cJSON_AddItemToArray(arr, store_export_row_json(&rows.v[i]));
-		print_json(root);
+		out_json(root);
 	} else if (rows.n) {
 		print_table(&rows);
 	} else if (s && !g_opts.quiet) {
@@ -380,13 +361,13 @@ inv_show(int argc, char **argv)
 		goto out;
 	}
 	if (g_opts.json) {
-		cJSON *root = json_doc(), *arr;
+		cJSON *root = out_json_doc(STORE_EXPORT_SCHEMA), *arr;
 
 		cJSON_AddStringToObject(root, "query", what);
 		arr = cJSON_AddArrayToObject(root, "places");
 		for (i = 0; i < rows.n; i++)
 			cJSON_AddItemToArray(arr, store_export_row_json(&rows.v[i]));
-		print_json(root);
+		out_json(root);
 	} else {
 		for (i = 0; i < rows.n; i++) {
 			if (i)
@@ -512,7 +493,7 @@ inv_diff(int argc, char **argv)
 	for (i = 0; i < d.n; i++)
 		n[d.v[i].kind]++;
 	if (g_opts.json) {
-		cJSON *root = json_doc(), *o, *added, *removed, *changed;
+		cJSON *root = out_json_doc(STORE_EXPORT_SCHEMA), *o, *added, *removed, *changed;
 
 		o = cJSON_AddObjectToObject(root, "from");
 		cJSON_AddItemToObject(o, "scan_id", tree_new_integer(d.scan_a));
@@ -544,7 +525,7 @@ inv_diff(int argc, char **argv)
 				cJSON_AddItemToArray(changed, ch);
 			}
 		}
-		print_json(root);
+		out_json(root);
 	} else {
 		printf("scan %lld (%s) -> scan %lld (%s): %zu added, %zu removed, %zu changed\n",
 		       d.scan_a, short_time(d.started_a), d.scan_b, short_time(d.started_b),
@@ -619,7 +600,7 @@ inv_history(int argc, char **argv)
 		goto out;
 	}
 	if (g_opts.json) {
-		cJSON *root = json_doc(), *arr = cJSON_AddArrayToObject(root, "scans");
+		cJSON *root = out_json_doc(STORE_EXPORT_SCHEMA), *arr = cJSON_AddArrayToObject(root, "scans");
 
 		for (i = 0; i < rows.n; i++) {
 			const struct store_scan_row *r = &rows.v[i];
@@ -660,7 +641,7 @@ inv_history(int argc, char **argv)
 				cJSON_AddNullToObject(o, "collector_version");
 			cJSON_AddItemToArray(arr, o);
 		}
-		print_json(root);
+		out_json(root);
 	} else if (rows.n) {
 		printf("%-6s %-20s %9s %7s %7s %6s %8s %8s %6s  %s\n", "SCAN", "STARTED", "DURATION",
 		       "CONFIGS", "SERVERS", "ADDED", "REMOVED", "CHANGED", "ERRORS", "SUBMISSION");
@@ -776,7 +757,7 @@ inv_export(int argc, char **argv)
 			cJSON_Delete(o);
 		}
 	} else {
-		cJSON *root = json_doc(), *arr;
+		cJSON *root = out_json_doc(STORE_EXPORT_SCHEMA), *arr;
 		char *text;
 
 		cJSON_AddStringToObject(root, "generated_at", now);
@@ -857,7 +838,7 @@ inv_events(int argc, char **argv)
 		goto out;
 	}
 	if (g_opts.json) {
-		cJSON *root = json_doc(), *arr = cJSON_AddArrayToObject(root, "events");
+		cJSON *root = out_json_doc(STORE_EXPORT_SCHEMA), *arr = cJSON_AddArrayToObject(root, "events");
 
 		for (i = 0; i < rows.n; i++) {
 			const struct store_event_row *r = &rows.v[i];
@@ -884,7 +865,7 @@ inv_events(int argc, char **argv)
 			cJSON_AddItemToObject(o, "details", det ? det : cJSON_CreateObject());
 			cJSON_AddItemToArray(arr, o);
 		}
-		print_json(root);
+		out_json(root);
 	} else if (rows.n) {
 		for (i = 0; i < rows.n; i++) {
 			const struct store_event_row *r = &rows.v[i];

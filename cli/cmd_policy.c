@@ -72,16 +72,6 @@ put_safe(FILE *fp, const char *s)
 	}
 }
 
-static void
-print_json(cJSON *root)
-{
-	char *text = tree_print(root, 1, 0);
-
-	printf("%s\n", text);
-	free(text);
-	cJSON_Delete(root);
-}
-
 /*
  * Load the rules (path or the default). A missing file gives the built-in
  * default with the configured hosts; a broken one is an error. With lk,
@@ -364,7 +354,7 @@ policy_generate_cmd(int argc, char **argv)
 		cJSON *root = policy_to_json(&p);
 
 		cJSON_AddStringToObject(root, "path", p.path);
-		print_json(root);
+		out_json(root);
 	} else if (!g_opts.quiet) {
 		printf("%s Rules written to %s\n", out_sym_ok(), p.path);
 		if (baseline)
@@ -414,7 +404,7 @@ policy_show_cmd(int argc, char **argv)
 
 		cJSON_AddStringToObject(root, "path", p.path);
 		cJSON_AddBoolToObject(root, "exists", p.exists);
-		print_json(root);
+		out_json(root);
 		policy_release(&p);
 		return EXIT_OK;
 	}
@@ -604,7 +594,7 @@ policy_allowlist_cmd(int argc, char **argv)
 			cJSON_AddStringToObject(o, "source", p.allow[k].source);
 			cJSON_AddItemToArray(arr, o);
 		}
-		print_json(root);
+		out_json(root);
 	} else if (verb == 0 || !g_opts.quiet) {
 		size_t k;
 
@@ -733,7 +723,7 @@ policy_test_cmd(int argc, char **argv)
 			cJSON_AddItemToObject(s, "args", cJSON_Duplicate(subj.args, 1));
 		if (subj.config_hash)
 			cJSON_AddStringToObject(s, "config_hash", subj.config_hash);
-		print_json(root);
+		out_json(root);
 	} else {
 		printf("%s\n", d.allow ? "allow" : "deny");
 		printf("  rule:   %s\n  detail: ", policy_rule_name(d.rule));

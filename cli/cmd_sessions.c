@@ -205,16 +205,6 @@ short_time(const char *t)
 }
 
 static void
-print_json(cJSON *root)
-{
-	char *text = tree_print(root, 1, 0);
-
-	printf("%s\n", text);
-	free(text);
-	cJSON_Delete(root);
-}
-
-static void
 add_str(cJSON *o, const char *k, const char *v)
 {
 	if (v)
@@ -288,7 +278,7 @@ sessions_list(int argc, char **argv)
 		for (i = first; i < t.ns; i++)
 			if (client == NULL || (t.s[i].client && strcmp(t.s[i].client, client) == 0))
 				cJSON_AddItemToArray(arr, session_json(&t.s[i]));
-		print_json(root);
+		out_json(root);
 	} else {
 		for (i = first; i < t.ns; i++) {
 			const struct session *s = &t.s[i];
@@ -464,7 +454,7 @@ sessions_show(int argc, char **argv)
 			cJSON_AddItemToObject(o, "details", cJSON_Duplicate(e->det, 1));
 			cJSON_AddItemToArray(arr, o);
 		}
-		print_json(root);
+		out_json(root);
 	} else {
 		printf("Session ");
 		put_safe(match->id, 0);

@@ -140,25 +140,6 @@ put_col(const char *s, size_t width, int last)
 }
 
 static void
-print_json(cJSON *root)
-{
-	char *text = tree_print(root, 1, 0);
-
-	printf("%s\n", text);
-	free(text);
-	cJSON_Delete(root);
-}
-
-static cJSON *
-json_doc(void)
-{
-	cJSON *root = cJSON_CreateObject();
-
-	cJSON_AddItemToObject(root, "schema", tree_new_integer(USERS_SCHEMA));
-	return root;
-}
-
-static void
 add_str(cJSON *o, const char *k, const char *v)
 {
 	if (v)
@@ -356,7 +337,7 @@ users_import(int argc, char **argv)
 			goto out;
 	}
 	if (g_opts.json) {
-		cJSON *root = json_doc(), *arr;
+		cJSON *root = out_json_doc(USERS_SCHEMA), *arr;
 		size_t i;
 
 		add_str(root, "source", file);
@@ -376,7 +357,7 @@ users_import(int argc, char **argv)
 		}
 		cJSON_AddItemToObject(root, "reresolved", tree_new_integer(changed));
 		cJSON_AddBoolToObject(root, "dry_run", dry_run);
-		print_json(root);
+		out_json(root);
 	} else if (!g_opts.quiet) {
 		printf("%s %zu users (%zu inactive) from %s (%s)", dry_run ? "Would import" : "Imported",
 		       rep.n_added, rep.n_inactive, strcmp(file, "-") == 0 ? "standard input" : file,
@@ -457,7 +438,7 @@ users_list(int argc, char **argv)
 	if (!found && !g_opts.quiet)
 		fprintf(stderr, "No directory imported yet: run '%s users import FILE'.\n", prog_name);
 	if (g_opts.json) {
-		cJSON *root = json_doc(), *o, *arr, *a;
+		cJSON *root = out_json_doc(USERS_SCHEMA), *o, *arr, *a;
 
 		if (found) {
 			o = cJSON_AddObjectToObject(root, "directory");
@@ -500,7 +481,7 @@ users_list(int argc, char **argv)
 				cJSON_AddNullToObject(o, "line");
 			cJSON_AddItemToArray(arr, o);
 		}
-		print_json(root);
+		out_json(root);
 	} else if (dir.n_users) {
 		const char *head[] = { "EMAIL", "NAME", "STATUS", "IDENTITY" };
 		size_t w[4] = { 5, 4, 6, 8 };
@@ -756,7 +737,7 @@ users_resolve(int argc, char **argv)
 		goto out;
 	}
 	if (g_opts.json) {
-		root = json_doc();
+		root = out_json_doc(USERS_SCHEMA);
 		arr = cJSON_AddArrayToObject(root, "results");
 	}
 	for (i = 0; i < n; i++) {
@@ -768,7 +749,7 @@ users_resolve(int argc, char **argv)
 			print_result(names[i], &r);
 	}
 	if (root) {
-		print_json(root);
+		out_json(root);
 		root = NULL;
 	}
 	if (exit_code && unresolved)
@@ -911,7 +892,7 @@ users_mappings(int argc, char **argv)
 		goto out;
 	}
 	if (g_opts.json) {
-		cJSON *root = json_doc(), *arr = cJSON_AddArrayToObject(root, "mappings");
+		cJSON *root = out_json_doc(USERS_SCHEMA), *arr = cJSON_AddArrayToObject(root, "mappings");
 
 		for (i = 0; i < rows.n; i++) {
 			cJSON *o = cJSON_CreateObject();
@@ -921,7 +902,7 @@ users_mappings(int argc, char **argv)
 			cJSON_AddStringToObject(o, "created_at", rows.v[i].created_at);
 			cJSON_AddItemToArray(arr, o);
 		}
-		print_json(root);
+		out_json(root);
 	} else {
 		for (i = 0; i < rows.n; i++) {
 			put_safe(stdout, rows.v[i].username);
@@ -984,7 +965,7 @@ users_unresolved(int argc, char **argv)
 		goto out;
 	}
 	if (g_opts.json) {
-		cJSON *root = json_doc(), *arr = cJSON_AddArrayToObject(root, "unresolved");
+		cJSON *root = out_json_doc(USERS_SCHEMA), *arr = cJSON_AddArrayToObject(root, "unresolved");
 
 		for (i = 0; i < rows.n; i++) {
 			const struct store_unresolved_row *r = &rows.v[i];
@@ -1002,7 +983,7 @@ users_unresolved(int argc, char **argv)
 			cJSON_AddItemToObject(o, "candidates_total", tree_new_integer(r->n_candidates));
 			cJSON_AddItemToArray(arr, o);
 		}
-		print_json(root);
+		out_json(root);
 	} else if (rows.n) {
 		const char *head[] = { "USERNAME", "DEVICES", "LAST SEEN", "REASON", "CANDIDATES" };
 		struct buf *cells = xcalloc(rows.n * 5, sizeof(*cells));

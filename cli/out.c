@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli/opt.h"
+#include "parsers/tree.h"
 #include "util/banned.h"
 
 const char *prog_name = "runlayer";
@@ -106,6 +107,25 @@ out_verbose(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+}
+
+void
+out_json(cJSON *root)
+{
+	char *text = tree_print(root, 1, 0);
+
+	printf("%s\n", text);
+	free(text);
+	cJSON_Delete(root);
+}
+
+cJSON *
+out_json_doc(long long schema)
+{
+	cJSON *root = cJSON_CreateObject();
+
+	cJSON_AddItemToObject(root, "schema", tree_new_integer(schema));
+	return root;
 }
 
 int

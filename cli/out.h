@@ -5,6 +5,8 @@
 
 #include <stdio.h>
 
+#include <cjson/cJSON.h>
+
 #include "util/err.h"
 
 extern const char *prog_name;	/* "runlayer" or "aiwatch" */
@@ -27,6 +29,12 @@ void out_error_err(const struct err *e, const char *what);
 void out_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Verbose line on stderr (only with --verbose). */
 void out_verbose(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Print a JSON document on stdout (2-space indent, exact integers) and
+ * free it. */
+void out_json(cJSON *root);
+/* A new versioned --json document: {"schema": schema}. */
+cJSON *out_json_doc(long long schema);
 
 /* Flush stdout and report a write error (EPIPE is not an error). 0 or -1. */
 int out_finish(void);
