@@ -110,17 +110,12 @@ cmd_clients(int argc, char **argv)
 	if (nargs)
 		return opt_usage_error(&clients_help, "unexpected argument");
 	if (g_opts.json) {
-		cJSON *root = cJSON_CreateObject(), *arr;
-		char *text;
+		cJSON *root = out_json_doc(1), *arr;
 
-		cJSON_AddItemToObject(root, "schema", tree_new_integer(1));
 		arr = cJSON_AddArrayToObject(root, "clients");
 		for (i = 0; i < catalog_len; i++)
 			cJSON_AddItemToArray(arr, client_json(&catalog[i]));
-		text = tree_print(root, 1, 0);
-		printf("%s\n", text);
-		free(text);
-		cJSON_Delete(root);
+		out_json(root);
 		return EXIT_OK;
 	}
 	printf("%-20s %-36s %s\n", "ID", "CLIENT", "OS");
