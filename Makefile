@@ -126,8 +126,11 @@ bench: all
 
 # Exit 77 means the clients could not be installed (no npm registry): a skip.
 check-clients: all
-	@RUNLAYER=$(abspath $(BIN)) ./tests/clients/run.sh; rc=$$?; \
-	if [ $$rc -eq 77 ]; then echo "check-clients: skipped"; exit 0; fi; exit $$rc
+	@for t in ./tests/clients/run.sh ./tests/clients/hooks_accept.sh; do \
+		RUNLAYER=$(abspath $(BIN)) sh $$t; rc=$$?; \
+		if [ $$rc -eq 77 ]; then echo "check-clients: $$t skipped"; \
+		elif [ $$rc -ne 0 ]; then exit $$rc; fi; \
+	done
 
 hdr-check: | deps
 	@for h in $$(find util parsers discover resolver store net hooks ops cli -name '*.h'); do \
