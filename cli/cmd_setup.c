@@ -22,6 +22,7 @@
 #include "parsers/tree.h"
 #include "util/buf.h"
 #include "hooks/hook_binary.h"
+#include "hooks/policy.h"
 #include "util/file.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
@@ -557,6 +558,19 @@ print_output(FILE *fp, struct hook_report *r, const struct hook_opts *ho)
 	if (ho->action == HOOK_INSTALL && !ho->dry_run && plan_changes(r) && !g_opts.quiet)
 		fprintf(fp, "%s Configured hooks: %s\n%s Restart the AI clients to activate\n",
 			out_sym_ok(), mode_name(ho->mode), out_sym_ok());
+	/* Which rules the hooks will apply, and how to baseline them. */
+	if (ho->action == HOOK_INSTALL && !ho->dry_run && !g_opts.quiet) {
+		struct buf d = BUF_INIT;
+		struct err e = ERR_INIT;
+
+		policy_describe_current(&d, &e);
+		if (d.len) {
+			fprintf(fp, "\n%s", d.data);
+			if (d.data[d.len - 1] != '\n')
+				fputc('\n', fp);
+		}
+		buf_release(&d);
+	}
 }
 
 int

@@ -23,6 +23,8 @@ for tool in mcp__known__t mcp__shadow__t; do
 done
 contains "the shadow server is denied" lean.out '"permissionDecision":"deny"'
 expect_rc "setup hooks installs" 0 "$RUNLAYER" setup hooks --install --client claude_code --yes
+contains "install says which rules are in force" out "Rules: none yet"
+contains "install says how to baseline" out "runlayer policy generate --baseline"
 contains "the installed command is runlayer-hook" "$HOME/.claude/settings.json" "$HB hook --client claude_code"
 expect_rc "check is compliant" 0 "$RUNLAYER" setup hooks --check --client claude_code
 done_testing
