@@ -1,7 +1,6 @@
 /* `runlayer scan`: discover every MCP server configured on this machine
  * (or a mounted home), print the payload (--dry-run) or a summary. */
 #include <errno.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +22,7 @@
 #include "store/users.h"
 #include "util/file.h"
 #include "util/log.h"
+#include "util/state.h"
 #include "util/lock.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
@@ -57,20 +57,6 @@ env_long(const char *name, long def, long min, long max)
 		return def;
 	}
 	return n < min ? min : n > max ? max : n;
-}
-
-static char *
-default_home(void)
-{
-	const char *h = getenv("HOME");
-	struct passwd *pw;
-
-	if (h && h[0] == '/')
-		return xstrdup(h);
-	pw = getpwuid(getuid());
-	if (pw && pw->pw_dir)
-		return xstrdup(pw->pw_dir);
-	return NULL;
 }
 
 static char *
@@ -372,7 +358,7 @@ cmd_scan(int argc, char **argv)
 	memset(&so, 0, sizeof(so));
 	memset(&r, 0, sizeof(r));
 	memset(&dev, 0, sizeof(dev));
-	home_dir = home ? strip_slash(home) : default_home();
+	home_dir = home ? strip_slash(home) : state_home(NULL);
 	if (home_dir == NULL) {
 		out_error("cannot find the home directory: set HOME or pass --home");
 		return EXIT_FAIL;
