@@ -1,10 +1,12 @@
 #!/bin/sh
 # `make fuzz`: build every tests/fuzz/fuzz_*.c as a libFuzzer target (clang,
 # ASan + UBSan) and run each for $1 seconds (default 60) on a scratch copy of
-# its corpus. New crashing inputs are left in build/fuzz/<name>/ as
-# crash-*; copy them into tests/fuzz/corpus/<name>/ once fixed.
+# its corpus. Further arguments select targets by name (`run.sh 600 toml`).
+# New crashing inputs are left in build/fuzz/<name>/ as crash-*; copy them
+# into tests/fuzz/corpus/<name>/ once fixed.
 set -eu
 seconds=${1:-60}
+[ $# -gt 0 ] && shift
 top=$(cd "$(dirname "$0")/../.." && pwd)
 out=$top/build/fuzz
 mkdir -p "$out"
@@ -15,6 +17,11 @@ failed=0
 for f in tests/fuzz/fuzz_*.c; do
 	name=$(basename "$f" .c)
 	name=${name#fuzz_}
+	if [ $# -gt 0 ]; then
+		keep=0
+		for want in "$@"; do [ "$want" = "$name" ] && keep=1; done
+		[ $keep -eq 1 ] || continue
+	fi
 	bin=$out/fuzz_$name
 	echo "fuzz: building $name"
 	# shellcheck disable=SC2086
