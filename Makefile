@@ -126,7 +126,8 @@ bench: all
 
 # Exit 77 means the clients could not be installed (no npm registry): a skip.
 check-clients: all
-	@for t in ./tests/clients/run.sh ./tests/clients/hooks_accept.sh; do \
+	@for t in ./tests/clients/run.sh ./tests/clients/hooks_accept.sh ./tests/clients/enforce_*.sh; do \
+		[ -f "$$t" ] || continue; \
 		RUNLAYER=$(abspath $(BIN)) sh $$t; rc=$$?; \
 		if [ $$rc -eq 77 ]; then echo "check-clients: $$t skipped"; \
 		elif [ $$rc -ne 0 ]; then exit $$rc; fi; \
