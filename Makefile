@@ -41,7 +41,7 @@ HOOK_OBJS := $(O)/cli/hook_main.o $(O)/cli/cmd_hook.o $(O)/cli/opt.o $(O)/cli/ou
 HOOK_LIBS  = $(shell pkg-config --libs libcjson yaml-0.1 sqlite3 2>/dev/null) -lm -lpthread
 
 .PHONY: all deps check check-unit check-e2e check-fuzz asan fuzz bench install \
-        uninstall clean run hdr-check help check-clients deb man-check gen-docs
+        uninstall clean run hdr-check help check-clients deb man-check gen-docs coverage
 
 all: $(BIN) $(O)/aiwatch $(HOOK_BIN)
 
@@ -50,6 +50,7 @@ help:
 	@echo "make run        build, then scan this machine (dry run, prints the inventory)"
 	@echo "make check      run every test (unit, end-to-end, fuzz corpus replay)"
 	@echo "make asan       the whole test suite under AddressSanitizer + UBSan"
+	@echo "make coverage   the whole test suite with gcov: per-directory table, build/coverage/html (lcov)"
 	@echo "make fuzz       libFuzzer targets with clang (FUZZ_SECONDS=60 each)"
 	@echo "make bench      benchmarks"
 	@echo "make install    PREFIX=$(PREFIX) DESTDIR= (binary, aiwatch link, man page, completions, systemd units)"
@@ -116,6 +117,10 @@ asan:
 	$(MAKE) O=build/asan CFLAGS="-O1 -g" \
 		SANFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 		check
+
+# Line, function and branch coverage of unit + fuzz replay + e2e (lcov).
+coverage: | deps
+	@./tests/coverage/run.sh
 
 FUZZ_SECONDS ?= 60
 fuzz: | deps
