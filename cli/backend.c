@@ -11,6 +11,8 @@
 #include "cli/exit.h"
 #include "cli/opt.h"
 #include "cli/out.h"
+#include "hooks/queue.h"
+#include "net/hook_events.h"
 #include "util/file.h"
 #include "util/log.h"
 #include "util/state.h"
@@ -397,4 +399,47 @@ backend_check_in_payload(const struct device_info *dev, const char *org_device_i
 		cJSON_AddStringToObject(o, "error_message", cut);
 	}
 	return o;
+}
+
+int
+backend_send_hook_events(struct backend *b, const struct device_info *dev, size_t max)
+{
+	struct hook_events_report rep;
+	struct err e = ERR_INIT;
+	char *dir = queue_default_dir(&e);
+	int rc = EXIT_OK;
+
+	if (dir == NULL)
+		return EXIT_OK;
+	if (queue_count(dir, 1) == 0) {
+		free(dir);
+		return EXIT_OK;
+	}
+	hook_events_report_init(&rep);
+	if (hook_events_send(&b->api, dir, dev->device_id[0] ? dev->device_id : NULL,
+			     dev->username, max, &rep, &e) < 0) {
+		out_warn("cannot read the hook event queue: %s", e.msg);
+		rc = EXIT_FAIL;
+		goto out;
+	}
+	log_info("hook_events", LOG_KV(LOG_URL("host", b->cr.url), LOG_INT("sent", (long long)rep.sent),
+				       LOG_INT("rejected", (long long)rep.rejected),
+				       LOG_INT("left", (long long)rep.left)));
+	if (rep.sent && !g_opts.quiet)
+		printf("Sent %zu hook event%s to %s.\n", rep.sent, rep.sent == 1 ? "" : "s",
+		       b->cr.url);
+	if (rep.rejected)
+		out_warn("%zu hook event%s refused by %s and dropped: %s", rep.rejected,
+			 rep.rejected == 1 ? " was" : "s were", b->cr.url, rep.result.message);
+	if (rep.stopped) {
+		out_warn("hook events not delivered (%zu still queued, sent by the next sync or "
+			 "scan): %s", rep.left, rep.result.message);
+		rc = backend_exit_code(rep.result.outcome);
+		if (rep.result.outcome == API_NOT_FOUND)
+			rc = EXIT_OK;
+	}
+out:
+	hook_events_report_release(&rep);
+	free(dir);
+	return rc;
 }

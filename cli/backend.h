@@ -98,6 +98,14 @@ enum submit_gzip backend_gzip_mode(void);
  */
 int backend_print_report(struct backend *b, const struct submit_report *r, int is_scan);
 
+/*
+ * Send up to max (0 = all) queued hook events (hooks/queue.h) to the
+ * backend after backend_http(); prints what was sent unless quiet, and a
+ * warning when the delivery stopped (the rest stays queued). Returns the
+ * exit code of the last request's outcome (0 when nothing failed).
+ */
+int backend_send_hook_events(struct backend *b, const struct device_info *dev, size_t max);
+
 /* The check-in body (contract §3.8). */
 cJSON *backend_check_in_payload(const struct device_info *dev, const char *org_device_id,
 				const char *feature, const char *status, const char *error);

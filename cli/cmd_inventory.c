@@ -8,6 +8,7 @@
 #include "cli/exit.h"
 #include "cli/opt.h"
 #include "cli/out.h"
+#include "hooks/audit.h"
 #include "parsers/tree.h"
 #include "store/export.h"
 #include "store/store.h"
@@ -833,6 +834,15 @@ inv_events(int argc, char **argv)
 		return opt_usage_error(&events_help, "%s", e.msg);
 	if ((rc = open_db(db, &s)) != EXIT_OK)
 		return rc;
+	if (s && db == NULL) {
+		/* Records the hooks had to spool (store busy) come in first. */
+		char *dir = audit_spool_dir(&e);
+
+		if (dir && audit_spool_import(s, dir, 0, NULL, &e) < 0)
+			out_warn("some hook records are still waiting in '%s': %s", dir, e.msg);
+		free(dir);
+		err_clear(&e);
+	}
 	if (s && store_events(s, type, since ? since_norm : NULL, limit, &rows, &e) < 0) {
 		rc = store_failed(&e, "cannot read the audit log");
 		goto out;

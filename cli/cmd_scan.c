@@ -220,6 +220,8 @@ out:
 	return ret;
 }
 
+#define SCAN_HOOK_EVENTS_MAX	2000	/* hook events a scan sends at most */
+
 /*
  * Send the scan to the backend through the spool (older queued scans go
  * first), then check in. Returns the contract's exit code (0/1/2/3).
@@ -282,6 +284,9 @@ submit_scan_result(struct backend *bk, const struct backend_flags *bf, const cha
 		api_result_release(&ci_res);
 		cJSON_Delete(ci);
 	}
+	/* Then the hook events queued since the last run (sync sends the rest). */
+	if (rc == EXIT_OK)
+		backend_send_hook_events(bk, dev, SCAN_HOOK_EVENTS_MAX);
 	free(msg);
 	submit_report_release(&rep);
 	store_close(sc.store);

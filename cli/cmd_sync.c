@@ -1,5 +1,6 @@
 /* `runlayer sync`: deliver the scans waiting in the submission spool (after
- * a failed submission), or list them with --list. */
+ * a failed submission) and the hook events queued by `runlayer hook`, or
+ * list the scans with --list. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,19 +10,25 @@
 #include "cli/exit.h"
 #include "cli/opt.h"
 #include "cli/out.h"
+#include "discover/device.h"
+#include "hooks/queue.h"
 #include "net/spool.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
 static const struct cmd_help sync_help = {
 	"sync", "[--list] [--host URL] [--db PATH] [options]",
-	"Send the scans waiting in the submission queue.",
+	"Send the queued scans and hook events to the backend.",
 	"A scan whose submission failed (network, TLS, the backend) stays queued in\n"
 	"the local inventory database and goes out, oldest first, with the next\n"
 	"successful submission; 'sync' sends the queue now. Each queued scan keeps\n"
 	"the idempotency key of its first attempt, so a resend is never counted\n"
 	"twice. --list shows the queue (and scans the backend refused for good)\n"
-	"without sending anything. Exit codes as for 'scan': 0 sent (or nothing to\n"
+	"without sending anything. The hook events recorded by 'runlayer hook'\n"
+	"(decisions, and with --all-events the session timeline; secrets redacted)\n"
+	"are queued on disk and sent by 'sync' and by each submitted scan, oldest\n"
+	"first; an event stays queued until the backend accepts it.\n"
+	"Exit codes as for 'scan': 0 sent (or nothing to\n"
 	"send, or another scan or sync is running), 1 credentials refused, 2 the\n"
 	"backend lacks the endpoint, 3 the submission failed."
 };
@@ -110,11 +117,14 @@ cmd_sync(int argc, char **argv)
 	struct submit_ctx sc;
 	struct submit_report rep;
 	struct err e = ERR_INIT;
-	size_t queued = 0, other = 0, rejected = 0;
-	char **args;
-	int nargs, rc;
+	struct device_opts dopts;
+	struct device_info dev;
+	size_t queued = 0, other = 0, rejected = 0, events = 0;
+	char **args, *qdir;
+	int nargs, rc, erc;
 
 	memset(&f, 0, sizeof(f));
+	memset(&dev, 0, sizeof(dev));
 	if (opt_parse(opts, &sync_help, argc, argv, &args, &nargs) < 0)
 		return EXIT_USAGE;
 	free(args);
@@ -151,13 +161,20 @@ cmd_sync(int argc, char **argv)
 	if (other && !g_opts.quiet)
 		printf("%zu scan%s queued for other backends (see '%s sync --list'; pass --host "
 		       "to send them).\n", other, other == 1 ? " is" : "s are", prog_name);
-	if (queued == 0) {
+	if ((qdir = queue_default_dir(&e)) != NULL) {
+		events = queue_count(qdir, 0);
+		free(qdir);
+	}
+	if (queued == 0 && events == 0) {
 		if (!g_opts.quiet)
-			printf("Nothing to send: no scans are queued for %s.\n", b.cr.url);
+			printf("Nothing to send: no scans or hook events are queued for %s.\n",
+			       b.cr.url);
 		goto out;
 	}
 	if ((rc = backend_http(&b, &f)) != 0)
 		goto out;
+	if (queued == 0)
+		goto events;
 	if (!g_opts.quiet)
 		printf("Sending %zu queued scan%s to %s...\n", queued, queued == 1 ? "" : "s",
 		       b.cr.url);
@@ -171,7 +188,21 @@ cmd_sync(int argc, char **argv)
 		goto out;
 	}
 	rc = backend_print_report(&b, &rep, 0);
+	if (rc != EXIT_OK)
+		goto out;
+events:
+	if (events == 0)
+		goto out;
+	memset(&dopts, 0, sizeof(dopts));
+	dopts.state_dir = b.state_dir;
+	dopts.root = f.root;
+	dopts.os = f.os;
+	device_identify(&dopts, &dev, &e);
+	erc = backend_send_hook_events(&b, &dev, 0);
+	if (rc == EXIT_OK)
+		rc = erc;
 out:
+	device_info_release(&dev);
 	submit_report_release(&rep);
 	store_close(sc.store);
 	lock_release(&run_lock);

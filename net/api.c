@@ -293,6 +293,31 @@ api_check_in(struct api *a, const cJSON *payload, struct api_result *r)
 }
 
 int
+api_hook_event(struct api *a, const char *body, size_t len, struct api_result *r)
+{
+	struct http_request rq;
+	struct http_response rs;
+	struct http_retry rp = { HTTP_RETRY_UNSENT, 2, 6.0, 0.1, 0.2 };
+	double start = now_mono();
+	int ret;
+
+	api_result_release(r);
+	memset(&rq, 0, sizeof(rq));
+	rq.method = "POST";
+	rq.api_key = a->api_key;
+	rq.body = body;
+	rq.body_len = len;
+	rq.timeout_ms = 5000;
+	http_response_init(&rs);
+	ret = call(a, &rq, &rp, API_HOOK_EVENTS_PATH, r, &rs);
+	r->seconds = now_mono() - start;
+	conclude(a, r, ret, &rs, "send hook events");
+	scrub_result(r, a->api_key, NULL);
+	http_response_release(&rs);
+	return 0;
+}
+
+int
 api_get_config(struct api *a, struct api_result *r)
 {
 	struct http_request rq;

@@ -12,6 +12,7 @@
 #define API_CHECK_IN_PATH	"/api/v1/ai-watch/check-in"
 #define API_CONFIG_PATH		"/api/v1/ai-watch/config"
 #define API_ENROLL_PATH		"/api/v1/mdm/enroll"
+#define API_HOOK_EVENTS_PATH	"/api/v1/hooks/events"
 
 /* What a request came to, as the exit codes see it. */
 enum api_outcome {
@@ -68,6 +69,12 @@ int api_scan(struct api *a, const char *body, size_t len, const char *idem,
  * 404 (an older backend) is NOT_FOUND, which callers ignore.
  */
 int api_check_in(struct api *a, const cJSON *payload, struct api_result *r);
+
+/*
+ * POST one hook event (contract §3.11, JSON text) to API_HOOK_EVENTS_PATH:
+ * 5 s, retried only when the request was never sent. Fills r and returns 0.
+ */
+int api_hook_event(struct api *a, const char *body, size_t len, struct api_result *r);
 
 /* GET API_CONFIG_PATH (10 s, faults before sending retried): proves a key. */
 int api_get_config(struct api *a, struct api_result *r);

@@ -58,7 +58,7 @@ srv_plan '{}'
 expect_rc "sync delivers it" 0 "$RUNLAYER" sync $K
 contains "sync counts" out "Sent 1 queued scan to $URL"
 expect_rc "a second sync has nothing to do" 0 "$RUNLAYER" sync $K
-contains "nothing to send" out "Nothing to send: no scans are queued for $URL."
+contains "nothing to send" out "Nothing to send: no scans or hook events are queued for $URL."
 
 # ---- kill the backend after it stored the scan, before it answered -----------
 n0=$(q 'len(received)')

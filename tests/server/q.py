@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Query what the test backend saw: q.py DIR EXPR evaluates a Python
 expression with `reqs` (requests.jsonl), `received` (received.jsonl) and
-`checkins` (checkins.jsonl) as lists, and prints the result (strings bare,
+`checkins` (checkins.jsonl) and `events` (events.jsonl) as lists, and prints the result (strings bare,
 everything else as JSON)."""
 import json
 import os
@@ -21,7 +21,8 @@ def load(d, name):
 
 d, expr = sys.argv[1], sys.argv[2]
 env = {"reqs": load(d, "requests.jsonl"), "received": load(d, "received.jsonl"),
-       "checkins": load(d, "checkins.jsonl"), "json": json}
+       "checkins": load(d, "checkins.jsonl"), "events": load(d, "events.jsonl"),
+       "json": json}
 try:
     v = eval(expr, env)
 except Exception as exc:  # a failed query prints an error marker, never passes

@@ -15,7 +15,7 @@ Files in DIR (the tests read and write them):
   options.json       optional: {"gzip": true|false, "advertise_gzip": bool}
   plan.json          per-route queues of actions, consumed in order:
                      {"scan": [{"status": 500}, {"stall": 3}, {"drop": true}, ...]}
-                     routes: scan, scan-legacy, check-in, config, enroll
+                     routes: scan, scan-legacy, check-in, config, enroll, hook-events
                      actions: {"status": N, "headers": {...}, "body": {...}}
                               {"stall": SECONDS} (then answer normally, or
                                 with "status" when given)
@@ -26,6 +26,9 @@ Files in DIR (the tests read and write them):
   requests.jsonl     every request: method, path, headers, decoded body, gzip flag,
                      and the action taken
   received.jsonl     accepted submissions (deduplicated by x-runlayer-idempotency-key)
+  checkins.jsonl     accepted check-ins
+  events.jsonl       accepted hook events (POST /api/v1/hooks/events; an event needs
+                     "client", "event_name", an object "payload" and a "device")
 """
 import argparse
 import gzip
@@ -51,6 +54,7 @@ ROUTES = {
     ("POST", "/api/v1/ai-watch/check-in"): "check-in",
     ("GET", "/api/v1/ai-watch/config"): "config",
     ("POST", "/api/v1/mdm/enroll"): "enroll",
+    ("POST", "/api/v1/hooks/events"): "hook-events",
 }
 
 
@@ -220,6 +224,17 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return
         if route == "config":
             self.reply(200, {"mode": "monitor"})
+            return
+        if route == "hook-events":
+            if (not isinstance(body, dict) or not isinstance(body.get("payload"), dict)
+                    or not isinstance(body.get("client"), str)
+                    or not isinstance(body.get("event_name"), str)
+                    or not isinstance(body.get("device"), dict)):
+                self.reply(422, {"detail": "client, event_name, payload, device: required"})
+                return
+            with LOCK:
+                append_line("events.jsonl", body)
+            self.reply(200, {"ok": True})
             return
         if route == "check-in":
             with LOCK:
