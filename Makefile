@@ -40,7 +40,7 @@ HOOK_BIN  := $(O)/runlayer-hook
 HOOK_OBJS := $(O)/cli/hook_main.o $(O)/cli/cmd_hook.o $(O)/cli/opt.o $(O)/cli/out.o
 HOOK_LIBS  = $(shell pkg-config --libs libcjson yaml-0.1 sqlite3 2>/dev/null) -lm -lpthread
 
-.PHONY: all deps check check-unit check-e2e check-fuzz asan fuzz bench install \
+.PHONY: all deps check check-unit check-e2e check-fuzz asan valgrind fuzz bench install \
         uninstall clean run hdr-check help check-clients deb man-check gen-docs coverage
 
 all: $(BIN) $(O)/aiwatch $(HOOK_BIN)
@@ -50,6 +50,8 @@ help:
 	@echo "make run        build, then scan this machine (dry run, prints the inventory)"
 	@echo "make check      run every test (unit, end-to-end, fuzz corpus replay)"
 	@echo "make asan       the whole test suite under AddressSanitizer + UBSan"
+	@echo "make valgrind   unit tests, fuzz corpora and end-to-end suite under valgrind memcheck"
+	@echo "                (VG_TESTS=\"t0800 t0820\" selects end-to-end tests only)"
 	@echo "make coverage   the whole test suite with gcov: per-directory table, build/coverage/html (lcov)"
 	@echo "make fuzz       libFuzzer targets with clang (FUZZ_SECONDS=60 each)"
 	@echo "make bench      benchmarks"
@@ -121,6 +123,14 @@ asan:
 # Line, function and branch coverage of unit + fuzz replay + e2e (lcov).
 coverage: | deps
 	@./tests/coverage/run.sh
+
+# Every run of runlayer, runlayer-hook and aiwatch in the tests goes through
+# tests/valgrind/wrap.sh; see tests/valgrind/README.md.
+VG_O := build/valgrind
+valgrind:
+	$(MAKE) O=$(VG_O) CFLAGS="-O1 -g" SANFLAGS= all \
+		$(UNIT_SRCS:tests/unit/%.c=$(VG_O)/tests/%) $(FUZZ_SRCS:tests/fuzz/%.c=$(VG_O)/tests/replay_%)
+	@./tests/valgrind/run.sh $(VG_O) $(VG_TESTS)
 
 FUZZ_SECONDS ?= 60
 fuzz: | deps

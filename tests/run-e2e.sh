@@ -32,7 +32,7 @@ run_one() {
 	(cd "$scratch" && env -i PATH="$PATH" HOME="$scratch/home" TMPDIR="$scratch" \
 		NO_COLOR=1 LC_ALL=C TZ=UTC RUNLAYER="$RUNLAYER" TOP="$top" \
 		ASAN_OPTIONS="${ASAN_OPTIONS:-}" UBSAN_OPTIONS="${UBSAN_OPTIONS:-}" \
-		UPDATE_GOLDEN="${UPDATE_GOLDEN:-}" sh "$t") >"$results/$name.out" 2>&1
+		UPDATE_GOLDEN="${UPDATE_GOLDEN:-}" RUNLAYER_VALGRIND="${RUNLAYER_VALGRIND:-}" sh "$t") >"$results/$name.out" 2>&1
 	rc=$?
 	echo "$rc $(( $(date +%s) - start ))" >"$results/$name.rc"
 	rm -rf "$scratch"
