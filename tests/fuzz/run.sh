@@ -34,11 +34,15 @@ for f in tests/fuzz/fuzz_*.c; do
 	cp tests/fuzz/corpus/"$name"/* "$work/corpus/" 2>/dev/null || true
 	echo "fuzz: running $name for ${seconds}s"
 	if ! (cd "$work" && "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
-		corpus >log.txt 2>&1); then
+		-print_final_stats=1 corpus >log.txt 2>&1); then
 		echo "fuzz: $name FAILED, see $work/log.txt"; tail -n 20 "$work/log.txt"
 		failed=1
 	else
-		echo "fuzz: $name ok ($(grep -Eo 'stat::number_of_executed_units: [0-9]+' "$work/log.txt" || tail -n 1 "$work/log.txt"))"
+		# The last status line (#N DONE cov: ft: corp: exec/s:) and the totals.
+		last=$(grep -E '^#[0-9]+' "$work/log.txt" | tail -n 1)
+		execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/log.txt")
+		rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$work/log.txt")
+		echo "fuzz: $name ok: ${execs:-?} runs, ${rate:-?} exec/s in ${seconds}s; $last"
 	fi
 done
 exit $failed
