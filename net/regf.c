@@ -27,6 +27,7 @@ struct hive {
 	int fd;
 	uint64_t size;
 	struct err *e;
+	size_t visits;		/* list entries examined for the current key name */
 };
 
 static uint32_t
@@ -188,6 +189,13 @@ find_in_list(struct hive *h, uint32_t list, const char *name, int depth, uint32_
 	for (i = 0; i < n; i++) {
 		uint32_t off = le32(l + 4 + i * stride);
 
+		/* Index roots may point at one big list many times over: bound
+		 * the work of one lookup, not only the size of each list. */
+		if (++h->visits > REGF_MAX_SUBKEYS) {
+			ret = damaged(h, "too many subkeys");
+			break;
+		}
+
 		if (memcmp(l, "ri", 2) == 0) {
 			if (depth > 0) {
 				ret = damaged(h, "nested index roots");
@@ -345,6 +353,7 @@ regf_read_key(const char *path, const char *key, cJSON **out, struct err *e)
 			ret = nsub ? damaged(&h, "too many subkeys") : -ERR_NOTFOUND;
 			goto out;
 		}
+		h.visits = 0;
 		if ((ret = find_in_list(&h, list, part, 0, &next)) < 0)
 			goto out;
 		free(nk);

@@ -18,7 +18,9 @@
  * hive). Stores a new object in *out: REG_SZ and REG_EXPAND_SZ values as
  * strings (UTF-16LE decoded, trailing NULs dropped), REG_DWORD and
  * REG_QWORD as TREE_INTEGER numbers; other types are skipped. Reads cells
- * on demand (hives can be large); every offset and size is bounds-checked.
+ * on demand (hives can be large); every offset and size is bounds-checked,
+ * and one path component examines at most REGF_MAX_SUBKEYS list entries
+ * (index roots may repeat a list).
  * Returns 0, -ERR_NOTFOUND when the file or the key does not exist,
  * -ERR_PARSE for a damaged hive, -ERR_IO.
  */

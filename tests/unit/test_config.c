@@ -549,6 +549,54 @@ test_regf(void)
 	free(p);
 }
 
+/* An index root pointing at one big list over and over: the lookup must
+ * stop at REGF_MAX_SUBKEYS entries, not examine 2000 x 2000 (it took
+ * minutes, and 65535 x 65535 from a 1 MiB hive took hours). */
+static void
+test_regf_fanout(void)
+{
+	struct hive_w h = { BUF_INIT };
+	struct buf ri = BUF_INIT, lst = BUF_INIT;
+	unsigned char base[4096], w[8];
+	uint32_t other, l, r, root;
+	char *p = xasprintf("%s/FANOUT", tmp);
+	struct err e = ERR_INIT;
+	cJSON *t = NULL;
+	FILE *fp;
+	int i;
+
+	buf_add(&h.b, "hbin", 4);
+	memset(base, 0, sizeof(base));
+	buf_add(&h.b, base, 28);
+	other = nk(&h, "Other", 0, 0, 0, 0);
+	buf_add(&lst, "lh\xd0\x07", 4);		/* 2000 entries */
+	for (i = 0; i < 2000; i++) {
+		put32(w, other);
+		put32(w + 4, 0);
+		buf_add(&lst, w, 8);
+	}
+	l = cell(&h, lst.data, lst.len);
+	buf_add(&ri, "ri\xd0\x07", 4);
+	for (i = 0; i < 2000; i++) {
+		put32(w, l);
+		buf_add(&ri, w, 4);
+	}
+	r = cell(&h, ri.data, ri.len);
+	root = nk(&h, "ROOT", 1, r, 0, 0);
+	memcpy(base, "regf", 4);
+	put32(base + 0x24, root);
+	fp = fopen(p, "wb");
+	fwrite(base, 1, sizeof(base), fp);
+	fwrite(h.b.data, 1, h.b.len, fp);
+	fclose(fp);
+	ok(regf_read_key(p, "Runlayer\\AIWatch", &t, &e) == -ERR_PARSE && t == NULL &&
+	   strstr(e.msg, "too many subkeys"), "index root fan-out bounded (%s)", e.msg);
+	buf_release(&h.b);
+	buf_release(&ri);
+	buf_release(&lst);
+	free(p);
+}
+
 static void
 test_managed(void)
 {
@@ -789,6 +837,7 @@ main(void)
 	test_config_file();
 	test_plist();
 	test_regf();
+	test_regf_fanout();
 	test_managed();
 	test_creds();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
