@@ -42,6 +42,16 @@ tap_ok(int cond, const char *file, int line, const char *fmt, ...)
 		printf("#   got:  %lld\n#   want: %lld\n", g_, w_); \
 } while (0)
 
+/* How much slower than native the code runs: 50 under valgrind (`make
+ * valgrind` sets RUNLAYER_VALGRIND), else 1. Time limits are multiplied by it. */
+static inline double
+tap_slow(void)
+{
+	const char *v = getenv("RUNLAYER_VALGRIND");
+
+	return v && *v ? 50.0 : 1.0;
+}
+
 static inline int
 tap_done(void)
 {

@@ -298,14 +298,14 @@ test_runs(void)
 	run(NULL, HOOK_CLAUDE_CODE, POLICY_ENFORCE, 300, 0, &oc);
 	ok(oc.code == 2 && strstr(oc.err.data, "no end of input") != NULL,
 	   "stdin never closed: enforce denies at the deadline (%.0f ms)", oc.ms);
-	ok(oc.ms < 1500, "within the deadline");
+	ok(oc.ms < 1500 * tap_slow(), "within the deadline");
 	run(NULL, HOOK_CLAUDE_CODE, POLICY_PROTECT, 300, 0, &oc);
 	ok(oc.code == 0 && oc.out.len == 0 && oc.err.len == 0, "protect lets it through");
 	run(NULL, HOOK_WINDSURF, POLICY_ENFORCE, 250, 1, &oc);
 	ok(oc.code == 2 && oc.err.len > 0, "in a process with the watchdog: answered (exit %d, %.0f ms)",
 	   oc.code, oc.ms);
-	ok(oc.ms < 1500, "in time");
-	run(SHADOW, HOOK_CLAUDE_CODE, POLICY_PROTECT, 4000, 1, &oc);
+	ok(oc.ms < 1500 * tap_slow(), "in time");
+	run(SHADOW, HOOK_CLAUDE_CODE, POLICY_PROTECT, (long)(4000 * tap_slow()), 1, &oc);
 	ok(oc.code == 0 && strstr(oc.out.data, "\"deny\"") != NULL, "a normal run in a process");
 
 	/* A broken rules file. */
