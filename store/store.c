@@ -134,15 +134,49 @@ bad:
 
 /* ---- connection helpers ----------------------------------------------- */
 
+/*
+ * The errno behind an I/O error. SQLite records it for statements
+ * (sqlite3_system_errno) but not for a failed COMMIT, where the write or
+ * sync of the WAL failed: ask the WAL, then the database file, for the last
+ * errno their VFS saw. 0 when unknown.
+ */
+static int
+io_errno(sqlite3 *db)
+{
+	sqlite3_file *f = NULL;
+	int n = sqlite3_system_errno(db);
+
+	if (n != 0)
+		return n;
+	if (sqlite3_file_control(db, "main", SQLITE_FCNTL_JOURNAL_POINTER, &f) == SQLITE_OK &&
+	    f != NULL && f->pMethods != NULL &&
+	    f->pMethods->xFileControl(f, SQLITE_FCNTL_LAST_ERRNO, &n) == SQLITE_OK && n != 0)
+		return n;
+	n = 0;
+	if (sqlite3_file_control(db, "main", SQLITE_FCNTL_LAST_ERRNO, &n) != SQLITE_OK)
+		n = 0;
+	return n;
+}
+
 int
 store_sql_err(struct store *s, struct err *e, const char *what)
 {
-	int rc = sqlite3_errcode(s->db);
+	/* Extended result codes are on: compare the primary code. */
+	int rc = sqlite3_errcode(s->db) & 0xff, sys;
+	char msg[256];
 
+	/* Copied first: the file controls below may replace the message. */
+	snprintf(msg, sizeof(msg), "%s", sqlite3_errmsg(s->db));
 	err_set_path(e, s->path);
 	if (rc == SQLITE_NOTADB || rc == SQLITE_CORRUPT)
-		return err_set(e, ERR_INVALID, "%s: %s", what, sqlite3_errmsg(s->db));
-	return err_set(e, ERR_IO, "%s: %s", what, sqlite3_errmsg(s->db));
+		return err_set(e, ERR_INVALID, "%s: %s; the file is left as it is: move it "
+			       "aside to start a new inventory, or restore a backup", what, msg);
+	/* "disk I/O error" alone does not say whether the disk is full. */
+	if ((rc == SQLITE_IOERR || rc == SQLITE_CANTOPEN) && (sys = io_errno(s->db)) != 0) {
+		errno = sys;
+		return err_sys(e, ERR_IO, "%s: %s", what, msg);
+	}
+	return err_set(e, ERR_IO, "%s: %s", what, msg);
 }
 
 int
