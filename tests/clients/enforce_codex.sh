@@ -351,6 +351,15 @@ else
 	fail "after uninstall: rc=$rc"; show uninstalled
 fi
 
+# Codex lets a call through when a hook fails (crash, timeout, bad reply):
+# every hook run must have completed or blocked.
+failed=$(grep -h '^hook: .* Failed' "$work"/*.err | sort | uniq -c | tr -s ' \n' ' ')
+if [ -z "$failed" ] && [ "$(grep -c '^hook: PreToolUse Blocked$' "$work/enforce.err")" -eq 1 ]; then
+	pass "no hook run failed in any codex run (Codex would fail open)"
+else
+	fail "hook runs failed: ${failed:-none}; enforce blocked $(grep -c '^hook: PreToolUse Blocked$' "$work/enforce.err")"
+fi
+
 # ---- nothing we print or record holds the secret ----
 # The hook's records (which do hold the args, redacted), what the model was
 # told, sessions, the queue and the store; then `policy test --json`.
