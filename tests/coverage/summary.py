@@ -54,24 +54,25 @@ def main():
 				cur[5] += int(line[4:])
 			elif line == "end_of_record":
 				cur = None
-	fmt = "%-10s %5s %17s %7s %17s %7s %17s\n"
 	out = sys.stdout
-	out.write(fmt % ("directory", "files", "lines", "", "functions", "",
-			 "branches"))
+
+	def cell(hit, found):
+		return "%s %13s" % (pct(hit, found), "%d/%d" % (hit, found))
+
+	out.write("%-10s %5s  %-21s  %-21s  %-21s\n" % ("directory", "files",
+		  "lines", "functions", "branches"))
 	tot = [0] * 7
 	below = []
-	for d in DIRS:
-		a = acc[d]
-		tot = [x + y for x, y in zip(tot, a)]
-		out.write(fmt % (d + "/", a[6], "%d/%d" % (a[1], a[0]), pct(a[1], a[0]),
-				 "%d/%d" % (a[3], a[2]), pct(a[3], a[2]),
-				 "%d/%d %s" % (a[5], a[4], pct(a[5], a[4]))))
+	for d in DIRS + ["total"]:
+		if d == "total":
+			a, name = tot, "total"
+		else:
+			a, name = acc[d], d + "/"
+			tot = [x + y for x, y in zip(tot, a)]
+		out.write("%-10s %5d  %s  %s  %s\n" % (name, a[6], cell(a[1], a[0]),
+			  cell(a[3], a[2]), cell(a[5], a[4])))
 		if d in mins and a[0] and 100.0 * a[1] / a[0] < mins[d]:
 			below.append("%s/ %.1f%% < %g%%" % (d, 100.0 * a[1] / a[0], mins[d]))
-	out.write(fmt % ("total", tot[6], "%d/%d" % (tot[1], tot[0]),
-			 pct(tot[1], tot[0]), "%d/%d" % (tot[3], tot[2]),
-			 pct(tot[3], tot[2]),
-			 "%d/%d %s" % (tot[5], tot[4], pct(tot[5], tot[4]))))
 	for b in below:
 		sys.stderr.write("coverage: line coverage below target: %s\n" % b)
 	return 1 if below else 0
