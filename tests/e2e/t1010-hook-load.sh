@@ -163,4 +163,50 @@ check "$N events queued for the backend" [ "$(ls "$Q" | wc -l)" -eq $N ]
 grep -ho '"\(session_id\|conversation_id\)":"load-[0-9]*"' "$Q"/* | sort -u >queued
 check "each invocation queued once" [ "$(wc -l <queued)" -eq $N ]
 
+# The spool path: while another process holds the store's write lock, 48
+# hooks at once give up waiting and spool their records; once the lock is
+# gone, 8 hooks at once import the spool (each up to 64 records), then
+# 'inventory events' takes the rest. Every record must arrive exactly once.
+if command -v python3 >/dev/null; then
+	rm -f locked
+	python3 -c '
+import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=30)
+c.execute("begin immediate")
+open("locked", "w").close()
+time.sleep(6)
+c.execute("commit")' "$DB" &
+	holder=$!
+	i=0
+	while [ ! -e locked ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	pids=
+	i=0
+	while [ $i -lt 48 ]; do
+		payload claude_code allowed "spool-$i" "call-s$i" >s.$i.json
+		(cd "$P" && RUNLAYER_HOOK_DEADLINE_MS=2500 "$@" --client claude_code --mode enforce \
+			<"$T/s.$i.json" >/dev/null 2>&1) &
+		pids="$pids $!"
+		i=$((i + 1))
+	done
+	for j in $pids; do wait "$j"; done
+	spooled=$(find "$H/.runlayer/audit-pending" -name '*.json' 2>/dev/null | wc -l)
+	wait "$holder"
+	check "records were spooled while the store was locked ($spooled)" [ "$spooled" -gt 8 ]
+	pids=
+	i=48
+	while [ $i -lt 56 ]; do
+		payload claude_code allowed "spool-$i" "call-s$i" >s.$i.json
+		(cd "$P" && "$@" --client claude_code --mode enforce <"$T/s.$i.json" >/dev/null 2>&1) &
+		pids="$pids $!"
+		i=$((i + 1))
+	done
+	for j in $pids; do wait "$j"; done
+	"$RUNLAYER" inventory events >/dev/null 2>&1
+	got=$(q "select count(*) || ' ' || count(distinct json_extract(details,'\$.session_id')) from events
+		where type='security_decision' and json_extract(details,'\$.session_id') like 'spool-%'")
+	check "56 spooled and direct records, each imported exactly once (rows, distinct: $got)" [ "$got" = "56 56" ]
+else
+	pass "# SKIP the spool path needs python3"
+fi
+
 done_testing
