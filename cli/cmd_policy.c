@@ -13,6 +13,7 @@
 #include "hooks/policy.h"
 #include "hooks/resolve.h"
 #include "net/managed.h"
+#include "parsers/redact.h"
 #include "parsers/tree.h"
 #include "store/store.h"
 #include "util/buf.h"
@@ -715,12 +716,25 @@ policy_test_cmd(int argc, char **argv)
 		cJSON_AddBoolToObject(s, "found", subj.found);
 		if (res.config_path)
 			cJSON_AddStringToObject(s, "config_path", res.config_path);
-		if (subj.url)
-			cJSON_AddStringToObject(s, "url", subj.url);
-		if (subj.command)
-			cJSON_AddStringToObject(s, "command", subj.command);
-		if (subj.args)
-			cJSON_AddItemToObject(s, "args", cJSON_Duplicate(subj.args, 1));
+		/* Shown as the inventory shows them: secrets redacted. */
+		if (subj.url) {
+			char *u = redact_url(subj.url);
+
+			cJSON_AddStringToObject(s, "url", u ? u : "");
+			free(u);
+		}
+		if (subj.command) {
+			char *c = redact_arg(NULL, subj.command);
+
+			cJSON_AddStringToObject(s, "command", c ? c : subj.command);
+			free(c);
+		}
+		if (subj.args) {
+			cJSON *a = cJSON_Duplicate(subj.args, 1);
+
+			redact_args(a);
+			cJSON_AddItemToObject(s, "args", a);
+		}
 		if (subj.config_hash)
 			cJSON_AddStringToObject(s, "config_hash", subj.config_hash);
 		out_json(root);

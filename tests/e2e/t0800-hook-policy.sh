@@ -123,4 +123,16 @@ contains "names the problem" err "newer than this runlayer supports"
 expect_rc "usage: test without a subject" 64 "$RUNLAYER" policy test
 expect_rc "usage: unknown verb" 64 "$RUNLAYER" policy frobnicate
 
+# policy test shows a server as the inventory does: secrets redacted.
+rm -f "$RULES"
+SECRET=sk-proj-Zq7uCanaryCanaryCanary0123456789
+mkdir -p "$H/sec"
+printf '{"mcpServers": {"keyed": {"command": "npx", "args": ["srv", "--api-key", "%s"]}, "tokurl": {"type": "http", "url": "https://mcp.example.com/mcp?token=%s"}}}' \
+	"$SECRET" "$SECRET" >"$H/sec/.mcp.json"
+expect_rc "policy test --json of a keyed stdio server" 1 sh -c "cd '$H/sec' && '$RUNLAYER' policy test --client claude_code --server keyed --json >'$PWD/out'"
+check "it is found" python3 -c "import json; d=json.load(open('out')); assert d['server']['found'] and d['server']['args'][:2]==['srv','--api-key']"
+lacks "its key is redacted" out "$SECRET"
+expect_rc "policy test --json of a URL with a token" 1 sh -c "cd '$H/sec' && '$RUNLAYER' policy test --client claude_code --server tokurl --json >'$PWD/out'"
+check "it is found" python3 -c "import json; d=json.load(open('out')); assert d['server']['found'] and d['server']['url'].startswith('https://mcp.example.com/mcp?token=')"
+lacks "its token is redacted" out "$SECRET"
 done_testing
