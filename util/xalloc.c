@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
 #include "util/banned.h"
 
 static void
@@ -53,6 +55,20 @@ xreallocarray(void *p, size_t nmemb, size_t size)
 	if (size != 0 && nmemb > SIZE_MAX / size)
 		die_oom(SIZE_MAX);
 	return xrealloc(p, nmemb * size);
+}
+
+/*
+ * cJSON allocates through xmalloc too. With plain malloc, a failed
+ * allocation makes cJSON_Add*() and cJSON_Create*() return NULL, which
+ * callers ignore: the document is written without that member (a rules file
+ * without "version", exit 0). Installed before main() runs.
+ */
+__attribute__((constructor)) static void
+xalloc_cjson_hooks(void)
+{
+	cJSON_Hooks hooks = { xmalloc, free };
+
+	cJSON_InitHooks(&hooks);
 }
 
 char *
