@@ -13,6 +13,7 @@
 
 #include "util/buf.h"
 #include "util/file.h"
+#include "util/lock.h"
 #include "util/state.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
@@ -110,7 +111,8 @@ str(const cJSON *o, const char *k)
 int
 audit_spool_import(struct store *s, const char *dir, size_t max, size_t *imported, struct err *e)
 {
-	DIR *d = opendir(dir);
+	struct lock lk = LOCK_INIT;
+	DIR *d;
 	struct dirent *de;
 	char **names = NULL;
 	size_t n = 0, i, done = 0;
@@ -118,8 +120,25 @@ audit_spool_import(struct store *s, const char *dir, size_t max, size_t *importe
 
 	if (imported)
 		*imported = 0;
-	if (d == NULL)
-		return errno == ENOENT ? 0 : err_sys(e, ERR_IO, "cannot open '%s'", dir);
+	/*
+	 * One importer at a time, or two would both insert a record before
+	 * either unlinks it. A hook (max > 0) never waits: whoever holds the
+	 * lock imports. A record is unlinked only after its insert commits,
+	 * so a crash in between can repeat a record but never lose one.
+	 */
+	ret = lock_acquire(&lk, dir, 0, max ? 0 : AUDIT_IMPORT_WAIT_MS, e);
+	if (ret == -ERR_NOTFOUND || ret == -ERR_LIMIT) {
+		err_clear(e);
+		return 0;
+	}
+	if (ret < 0)
+		return ret;
+	d = opendir(dir);
+	if (d == NULL) {
+		ret = errno == ENOENT ? 0 : err_sys(e, ERR_IO, "cannot open '%s'", dir);
+		lock_release(&lk);
+		return ret;
+	}
 	while ((de = readdir(d)) != NULL && n < AUDIT_SPOOL_MAX) {
 		size_t l = strlen(de->d_name);
 
@@ -175,6 +194,7 @@ audit_spool_import(struct store *s, const char *dir, size_t max, size_t *importe
 	for (i = 0; i < n; i++)
 		free(names[i]);
 	free(names);
+	lock_release(&lk);
 	if (imported)
 		*imported = done;
 	return ret;

@@ -11,6 +11,7 @@
 
 #define AUDIT_SPOOL_MAX		10000	/* beyond this, spooled records are dropped */
 #define AUDIT_IMPORT_BATCH	64	/* records a hook imports per run */
+#define AUDIT_IMPORT_WAIT_MS	3000	/* a full import waits this long for another */
 
 /* <state dir>/audit-pending (util/state.h). New string, or NULL with e. */
 char *audit_spool_dir(struct err *e);
@@ -24,7 +25,10 @@ int audit_spool_add(const char *dir, const struct store_event *ev, struct err *e
 /*
  * Move up to max spooled events (0 = all) into s, oldest first, each in
  * its own transaction; a file that cannot be parsed is removed. Stops at
- * the first store error. *imported (optional) gets the count. 0 or -ERR_*.
+ * the first store error. Importers exclude each other with a lock on dir:
+ * with max > 0 (a hook) a busy lock means someone else imports and 0 is
+ * returned at once; with max 0 it is waited for up to AUDIT_IMPORT_WAIT_MS.
+ * *imported (optional) gets the count. 0 or -ERR_*.
  */
 int audit_spool_import(struct store *s, const char *dir, size_t max, size_t *imported,
 		       struct err *e);
