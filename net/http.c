@@ -1,5 +1,5 @@
-/* libcurl transport: one easy handle per client (connections reused),
- * verified TLS with the system store plus an optional bundle, retries. */
+/* libcurl transport: a fresh easy handle per attempt sharing one connection
+ * cache, verified TLS with the system store plus an optional bundle, retries. */
 #include "net/http.h"
 
 #include <ctype.h>
@@ -102,8 +102,14 @@ http_client_init(struct http_client *c, const struct http_opts *o, struct err *e
 	memset(c, 0, sizeof(*c));
 	c->o = *o;
 	c->curl = curl_easy_init();
-	if (c->curl == NULL)
+	c->share = curl_share_init();
+	if (c->curl == NULL || c->share == NULL) {
+		http_client_release(c);
 		return err_set(e, ERR_IO, "cannot create a libcurl handle");
+	}
+	curl_share_setopt(c->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
+	curl_share_setopt(c->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+	curl_share_setopt(c->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
 	if (o->ca_bundle) {
 		struct buf extra = BUF_INIT, all = BUF_INIT;
 		struct err fe = ERR_INIT;
@@ -138,6 +144,8 @@ http_client_release(struct http_client *c)
 		return;
 	if (c->curl)
 		curl_easy_cleanup(c->curl);
+	if (c->share)
+		curl_share_cleanup(c->share);
 	free(c->ca_blob);
 	memset(c, 0, sizeof(*c));
 }
@@ -300,7 +308,7 @@ trace(struct http_client *c, const char *fmt, ...)
 int
 http_perform(struct http_client *c, const struct http_request *rq, struct http_response *rs)
 {
-	CURL *h = c->curl;
+	CURL *h;
 	struct curl_slist *hdrs = NULL;
 	struct buf gz = BUF_INIT;
 	struct xfer x;
@@ -337,7 +345,21 @@ http_perform(struct http_client *c, const struct http_request *rq, struct http_r
 		rs->gzipped = 1;
 	}
 
-	curl_easy_reset(h);
+	/*
+	 * A new handle for every attempt, not curl_easy_reset(): libcurl 7.88
+	 * keeps a pointer to the previous answer's last header across a reset,
+	 * and an answer starting with a folded header line (" x") then writes
+	 * through it (use after free). Connections are kept by the share.
+	 */
+	curl_easy_cleanup(c->curl);
+	c->curl = h = curl_easy_init();
+	if (h == NULL) {
+		buf_release(&gz);
+		rs->fault = HTTP_FAULT_OTHER;
+		snprintf(rs->error, sizeof(rs->error), "cannot create a libcurl handle");
+		return -ERR_IO;
+	}
+	curl_easy_setopt(h, CURLOPT_SHARE, c->share);
 	curl_easy_setopt(h, CURLOPT_URL, rq->url);
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);

@@ -48,7 +48,8 @@ struct http_opts {
 };
 
 struct http_client {
-	void *curl;		/* CURL * */
+	void *curl;		/* CURL *, a fresh one for each attempt */
+	void *share;		/* CURLSH *: connections, TLS sessions and DNS kept across them */
 	char *ca_blob;		/* system trust + extra bundle, PEM */
 	size_t ca_len;
 	struct http_opts o;

@@ -4,7 +4,8 @@
  * api.c's interpretation (scan submission with its 404 fallback and gzip
  * refusal, key check, enrollment). The outcome matches the status, every
  * failure says something, and no key shows in a message or a trace line.
- * The first byte picks the request. */
+ * The first byte picks the request; "@@NEXT@@" separates the answers to
+ * successive requests (the last one repeats). */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -27,10 +28,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define API_KEY		"rl_fuzz_api_key_0123456789"
 #define ENROLL_KEY	"rl_fuzz_enroll_key_0123456789"
+#define REPLY_SEP	"@@NEXT@@"
 
 static pthread_mutex_t reply_lock = PTHREAD_MUTEX_INITIALIZER;
-static const uint8_t *reply;
+static uint8_t *reply;		/* a copy: the server may outlive a call */
 static size_t reply_len;
+static size_t reply_next;	/* offset of the answer to the next request */
 static int listen_fd = -1;
 static char base_url[64];
 static struct http_client client;
@@ -100,16 +103,24 @@ serve(void *arg)
 	(void)arg;
 	for (;;) {
 		int fd = accept(listen_fd, NULL, NULL);
-		char sink[4096];
 
 		if (fd < 0)
 			continue;
+		/* One answer per connection, then close: a client that reuses
+		 * it finds it closed and opens another. The lock keeps the
+		 * answer alive until it is sent. */
 		if (read_request(fd) == 0) {
-			size_t off = 0;
+			size_t off, end;
+			const uint8_t *sep;
 
 			pthread_mutex_lock(&reply_lock);
-			while (off < reply_len) {
-				ssize_t n = send(fd, reply + off, reply_len - off, MSG_NOSIGNAL);
+			off = reply_next;
+			sep = memmem(reply + off, reply_len - off, REPLY_SEP, sizeof(REPLY_SEP) - 1);
+			end = sep ? (size_t)(sep - reply) : reply_len;
+			if (sep)
+				reply_next = end + sizeof(REPLY_SEP) - 1;
+			while (off < end) {
+				ssize_t n = send(fd, reply + off, end - off, MSG_NOSIGNAL);
 
 				if (n <= 0)
 					break;
@@ -117,15 +128,7 @@ serve(void *arg)
 			}
 			pthread_mutex_unlock(&reply_lock);
 		}
-		/* One answer per connection: wait for the client to close, so
-		 * its side holds the TIME_WAIT and nothing is reset. */
 		shutdown(fd, SHUT_WR);
-		for (;;) {
-			struct pollfd p = { fd, POLLIN, 0 };
-
-			if (poll(&p, 1, 2000) <= 0 || read(fd, sink, sizeof(sink)) <= 0)
-				break;
-		}
 		close(fd);
 	}
 	return NULL;
@@ -173,7 +176,8 @@ check_result(const struct api_result *r, int enroll)
 		check(r->message[0] != '\0', "a fault without a message");
 		return;
 	}
-	check(r->status >= 100 && r->status <= 999, "a response without a status");
+	/* libcurl takes odd status lines ("HTTP/2 14"): any number, but one. */
+	check(r->status > 0, "a response without a status");
 	if (r->status >= 200 && r->status <= 299)
 		check(r->outcome == API_OK || (enroll && r->outcome == API_REJECTED),
 		      "2xx is not OK");
@@ -204,8 +208,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (listen_fd < 0)
 		setup();
 	pthread_mutex_lock(&reply_lock);
-	reply = data + 1;
+	free(reply);
+	reply = xmalloc(size);
+	memcpy(reply, data + 1, size - 1);
 	reply_len = size - 1;
+	reply_next = 0;
 	pthread_mutex_unlock(&reply_lock);
 
 	memset(&a, 0, sizeof(a));

@@ -1,11 +1,12 @@
 /* Unit tests for the HTTP layer without a network: Retry-After parsing,
  * backoff, the CA bundle order, the loopback-only plain HTTP rule, fault
- * classification of a refused connection, gzip bodies (checked against
- * Python's decoder) and CRC-32. */
+ * classification of a refused connection, a fresh handle per attempt, gzip
+ * bodies (checked against Python's decoder) and CRC-32. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <netinet/in.h>
 #include <time.h>
 #include <unistd.h>
@@ -156,6 +157,82 @@ test_client(void)
 	free(bad);
 }
 
+/*
+ * One client, two answers from a loopback server: headers cut short, then a
+ * status line followed by a folded header line. libcurl 7.88 reused the
+ * first answer's header storage across curl_easy_reset() and wrote the
+ * second into freed memory (found by fuzz_api_reply; ASan saw it).
+ */
+static void
+test_handle_per_attempt(void)
+{
+	static const char *const answers[] = {
+		"HTTP/1.1 429 Too Many\r\nRetry-After: z30\r\nContent-Lengt",
+		"HTTP/1.1 200 OK\n Accept-Encoding: x\r\nContent-Length: 2\r\n\r\n{}",
+	};
+	struct http_client c;
+	struct http_opts o;
+	struct http_request rq;
+	struct http_response rs;
+	struct err e = ERR_INIT;
+	struct sockaddr_in sa;
+	socklen_t len = sizeof(sa);
+	char url[64];
+	int s, i, st;
+	pid_t pid;
+
+	s = socket(AF_INET, SOCK_STREAM, 0);
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(s, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(s, 4) < 0 ||
+	    getsockname(s, (struct sockaddr *)&sa, &len) < 0) {
+		ok(0, "listen on loopback");
+		close(s);
+		return;
+	}
+	pid = fork();
+	if (pid == 0) {
+		for (i = 0; i < 2; i++) {
+			int fd = accept(s, NULL, NULL);
+			char req[4096];
+
+			if (fd < 0)
+				_exit(1);
+			if (read(fd, req, sizeof(req)) <= 0 ||
+			    write(fd, answers[i], strlen(answers[i])) < 0)
+				_exit(1);
+			shutdown(fd, SHUT_WR);
+			while (read(fd, req, sizeof(req)) > 0)
+				;
+			close(fd);
+		}
+		_exit(0);
+	}
+	close(s);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/x", ntohs(sa.sin_port));
+	memset(&o, 0, sizeof(o));
+	http_global_init(&e);
+	http_client_init(&c, &o, &e);
+	http_response_init(&rs);
+	memset(&rq, 0, sizeof(rq));
+	rq.method = "GET";
+	rq.url = url;
+	rq.timeout_ms = 5000;
+	i = http_perform(&c, &rq, &rs);
+	ok((i == 0 && rs.status > 0) || (i < 0 && rs.fault != HTTP_FAULT_NONE),
+	   "headers cut short: an answer or a fault (%ld %s)", rs.status, rs.error);
+	/* libcurl refuses a first header line that continues nothing. */
+	i = http_perform(&c, &rq, &rs);
+	ok((i < 0 && rs.fault != HTTP_FAULT_NONE && rs.error[0]) || (i == 0 && rs.status == 200),
+	   "a folded first header: refused cleanly (%s)", rs.error);
+	http_response_release(&rs);
+	http_client_release(&c);
+	http_global_cleanup();
+	ok(waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	   "the server saw two requests");
+}
+
 static int
 python_gunzip_equals(const char *gz, size_t gzlen, const char *want, size_t wlen)
 {
@@ -243,6 +320,7 @@ main(void)
 	test_backoff();
 	test_ca_order();
 	test_client();
+	test_handle_per_attempt();
 	test_gzip();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
 	if (system(cmd) != 0)
