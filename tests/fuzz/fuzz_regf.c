@@ -74,7 +74,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			memcpy(hive + 4096, data + 4, size - 4);
 	}
 	path = fuzz_tmp_write("Windows/System32/config/SOFTWARE", hive, len, 0644);
-	read_key(path, "Runlayer\\AIWatch");
 	read_key(path, "Software\\Runlayer\\CLI");
 	read_key(path, "");
 	fuzz_tmp_write("NTUSER.DAT", hive, len, 0600);
@@ -84,6 +83,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	o.root = fuzz_tmp();
 	o.home = fuzz_tmp();
 	o.os = "windows";
+	o.aiwatch = 1;		/* Runlayer\\AIWatch in HKLM and HKCU */
 	managed_load(&m, &o, &e);
 	cJSON_ArrayForEach(v, m.values)
 		check(cJSON_IsString(v) || cJSON_IsBool(v) ||
