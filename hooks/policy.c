@@ -3,6 +3,7 @@
 #include "hooks/policy.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -459,11 +460,12 @@ policy_load(struct policy *p, const char *path, struct err *e)
 		goto out;
 	}
 	v = cJSON_GetObjectItemCaseSensitive(root, "version");
-	if (!cJSON_IsNumber(v) || v->valuedouble < 1 || v->valuedouble != (double)(int)v->valuedouble) {
+	/* No cast before the range is known: (int)1e300 is undefined. */
+	if (!cJSON_IsNumber(v) || v->valuedouble < 1 || v->valuedouble != floor(v->valuedouble)) {
 		ret = err_set(e, ERR_PARSE, "rules file has no valid \"version\"");
 		goto out;
 	}
-	if (v->valueint > POLICY_VERSION) {
+	if (v->valuedouble > POLICY_VERSION) {
 		ret = err_set(e, ERR_INVALID, "rules file version %d is newer than this runlayer "
 			      "supports (%d); upgrade runlayer", v->valueint, POLICY_VERSION);
 		goto out;

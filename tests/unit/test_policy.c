@@ -52,6 +52,7 @@ test_load(void)
 		{ "{\"version\": 2}", "newer version", ERR_INVALID },
 		{ "{\"mode\": \"enforce\"}", "no version", ERR_PARSE },
 		{ "{\"version\": 1.5}", "fractional version", ERR_PARSE },
+		{ "{\"version\": 1e300}", "huge version (no int overflow)", ERR_INVALID },
 		{ "[1]", "not an object", ERR_PARSE },
 		{ "{\"version\": 1, \"mode\": \"strict\"}", "unknown mode", ERR_PARSE },
 		{ "{\"version\": 1, \"mode\": 3}", "mode not a string", ERR_PARSE },
