@@ -171,6 +171,10 @@ store_sql_err(struct store *s, struct err *e, const char *what)
 	if (rc == SQLITE_NOTADB || rc == SQLITE_CORRUPT)
 		return err_set(e, ERR_INVALID, "%s: %s; the file is left as it is: move it "
 			       "aside to start a new inventory, or restore a backup", what, msg);
+	if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+		return err_set(e, ERR_IO, "%s: %s (another process kept it busy for %d.%d s; "
+			       "nothing was written: try again)", what, msg, s->timeout_ms / 1000,
+			       s->timeout_ms % 1000 / 100);
 	/* "disk I/O error" alone does not say whether the disk is full. */
 	if ((rc == SQLITE_IOERR || rc == SQLITE_CANTOPEN) && (sys = io_errno(s->db)) != 0) {
 		errno = sys;
@@ -393,6 +397,23 @@ prepare_file(const char *path, unsigned flags, struct err *e)
 	return ret;
 }
 
+/* RUNLAYER_DB_TIMEOUT_MS (1..600000) when set, for tests and slow disks. */
+static int
+default_timeout_ms(void)
+{
+	const char *v = getenv("RUNLAYER_DB_TIMEOUT_MS");
+	char *end;
+	long n;
+
+	if (v == NULL || *v == '\0')
+		return STORE_DEFAULT_TIMEOUT_MS;
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno != 0 || *end != '\0' || n < 1 || n > 600000)
+		return STORE_DEFAULT_TIMEOUT_MS;
+	return (int)n;
+}
+
 int
 store_open(const char *path, unsigned flags, int timeout_ms, struct store **out,
 	   struct err *e)
@@ -406,7 +427,7 @@ store_open(const char *path, unsigned flags, int timeout_ms, struct store **out,
 		return ret;
 	s = xcalloc(1, sizeof(*s));
 	s->path = xstrdup(path);
-	s->timeout_ms = timeout_ms > 0 ? timeout_ms : STORE_DEFAULT_TIMEOUT_MS;
+	s->timeout_ms = timeout_ms > 0 ? timeout_ms : default_timeout_ms();
 #ifdef SQLITE_OPEN_NOFOLLOW
 	oflags |= SQLITE_OPEN_NOFOLLOW;
 #endif

@@ -65,7 +65,8 @@ char *store_default_path(struct err *e);
 
 /*
  * Open (and with STORE_CREATE, create) the inventory at path: WAL journal,
- * foreign keys on, a busy handler of timeout_ms (0 = 30 s), then migrate the
+ * foreign keys on, a busy handler of timeout_ms (0 = $RUNLAYER_DB_TIMEOUT_MS
+ * when it holds 1..600000, else 30 s), then migrate the
  * schema forward to STORE_SCHEMA_VERSION in one transaction. Returns 0 and
  * *out, -ERR_NOTFOUND when the file does not exist and STORE_CREATE is not
  * set, -ERR_INVALID when the database was written by a newer runlayer

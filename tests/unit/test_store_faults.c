@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
@@ -100,6 +101,37 @@ test_commit_errno(void)
 	is_int(count_events(tpath("fsize.db")), before + 1, "no event lost, none half-written");
 }
 
+/* Another process holds the write lock: RUNLAYER_DB_TIMEOUT_MS bounds the
+ * wait, the message says what happened, and nothing is written. */
+static void
+test_busy(void)
+{
+	struct store *s = NULL;
+	struct err e = ERR_INIT;
+	struct timespec t0, t1;
+	sqlite3 *other;
+	long ms;
+
+	ok(sqlite3_open(tpath("fsize.db"), &other) == SQLITE_OK, "a second connection");
+	ok(sqlite3_exec(other, "BEGIN EXCLUSIVE", NULL, NULL, NULL) == SQLITE_OK, "holds the lock");
+	setenv("RUNLAYER_DB_TIMEOUT_MS", "300", 1);
+	ok(store_open(tpath("fsize.db"), 0, 0, &s, &e) == 0, "opening still works (%s)", e.msg);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ok(add_event(s, 10, &e) < 0, "a write gives up");
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+	ok(ms >= 250 && ms < 5000, "after the timeout of the variable (%ld ms)", ms);
+	ok(strstr(e.msg, "database is locked") && strstr(e.msg, "try again"),
+	   "the message says so (%s)", e.msg);
+	sqlite3_exec(other, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close(other);
+	err_clear(&e);
+	ok(add_event(s, 10, &e) == 0, "once released, the write succeeds (%s)", e.msg);
+	store_close(s);
+	unsetenv("RUNLAYER_DB_TIMEOUT_MS");
+	is_int(count_events(tpath("fsize.db")), 3, "one more event, none from the failed write");
+}
+
 /* A file that is not a database: refused, left as it is, with advice. */
 static void
 test_corrupt_advice(void)
@@ -137,6 +169,7 @@ main(void)
 		return 1;
 	}
 	test_commit_errno();
+	test_busy();
 	test_corrupt_advice();
 	{
 		char cmd[600];
