@@ -446,6 +446,16 @@ http_perform(struct http_client *c, const struct http_request *rq, struct http_r
 		trace(c, "< %s after %.2f s: %s", http_fault_name(rs->fault), total, rs->error);
 		return -ERR_IO;
 	}
+	if (rs->status < 100 || rs->status > 599) {
+		/* libcurl takes "HTTP/200 OK" as status 0 and "HTTP/2 14" as 14:
+		 * no answer a caller could act on (a refusal would drop a scan). */
+		rs->fault = HTTP_FAULT_OTHER;
+		snprintf(rs->error, sizeof(rs->error), "the answer has no valid HTTP status "
+			 "line (status %ld)", rs->status);
+		rs->status = 0;
+		trace(c, "< %s after %.2f s: %s", http_fault_name(rs->fault), total, rs->error);
+		return -ERR_IO;
+	}
 	trace(c, "< HTTP %ld in %.2f s (%zu bytes)", rs->status, total, rs->body.len);
 	return 0;
 }

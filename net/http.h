@@ -99,9 +99,10 @@ void http_response_release(struct http_response *r);
 
 /*
  * One attempt. Returns 0 when an HTTP response arrived (rs->status is
- * set, whatever its value), -ERR_IO when none did (rs->fault and
- * rs->error say why). Never follows redirects; refuses plain http:// to a
- * host that is not loopback (HTTP_FAULT_URL).
+ * set, 100-599 whatever its meaning), -ERR_IO when none did (rs->fault and
+ * rs->error say why; a status line libcurl reads as a number outside
+ * 100-599 is HTTP_FAULT_OTHER). Never follows redirects; refuses plain
+ * http:// to a host that is not loopback (HTTP_FAULT_URL).
  */
 int http_perform(struct http_client *c, const struct http_request *rq, struct http_response *rs);
 

@@ -158,10 +158,11 @@ test_client(void)
 }
 
 /*
- * One client, two answers from a loopback server: headers cut short, then a
- * status line followed by a folded header line. libcurl 7.88 reused the
+ * One client, answers from a loopback server: headers cut short, then a
+ * status line followed by a folded header line (libcurl 7.88 reused the
  * first answer's header storage across curl_easy_reset() and wrote the
- * second into freed memory (found by fuzz_api_reply; ASan saw it).
+ * second into freed memory; ASan saw it), then a status line libcurl reads
+ * as status 0 (both found by fuzz_api_reply).
  */
 static void
 test_handle_per_attempt(void)
@@ -169,6 +170,7 @@ test_handle_per_attempt(void)
 	static const char *const answers[] = {
 		"HTTP/1.1 429 Too Many\r\nRetry-After: z30\r\nContent-Lengt",
 		"HTTP/1.1 200 OK\n Accept-Encoding: x\r\nContent-Length: 2\r\n\r\n{}",
+		"HTTP/200 OK\r\nContent-Length: 2\r\n\r\n{}",
 	};
 	struct http_client c;
 	struct http_opts o;
@@ -193,7 +195,7 @@ test_handle_per_attempt(void)
 	}
 	pid = fork();
 	if (pid == 0) {
-		for (i = 0; i < 2; i++) {
+		for (i = 0; i < 3; i++) {
 			int fd = accept(s, NULL, NULL);
 			char req[4096];
 
@@ -226,11 +228,14 @@ test_handle_per_attempt(void)
 	i = http_perform(&c, &rq, &rs);
 	ok((i < 0 && rs.fault != HTTP_FAULT_NONE && rs.error[0]) || (i == 0 && rs.status == 200),
 	   "a folded first header: refused cleanly (%s)", rs.error);
+	/* libcurl reads this as status 0 and no error. */
+	ok(http_perform(&c, &rq, &rs) < 0 && rs.fault == HTTP_FAULT_OTHER && rs.status == 0 &&
+	   strstr(rs.error, "status line"), "no valid status line: a fault (%s)", rs.error);
 	http_response_release(&rs);
 	http_client_release(&c);
 	http_global_cleanup();
 	ok(waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0,
-	   "the server saw two requests");
+	   "the server saw three requests");
 }
 
 static int
