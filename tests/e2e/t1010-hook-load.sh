@@ -163,10 +163,11 @@ check "$N events queued for the backend" [ "$(ls "$Q" | wc -l)" -eq $N ]
 grep -ho '"\(session_id\|conversation_id\)":"load-[0-9]*"' "$Q"/* | sort -u >queued
 check "each invocation queued once" [ "$(wc -l <queued)" -eq $N ]
 
-# The spool path: while another process holds the store's write lock, 48
-# hooks at once give up waiting and spool their records; once the lock is
-# gone, 8 hooks at once import the spool (each up to 64 records), then
-# 'inventory events' takes the rest. Every record must arrive exactly once.
+# The spool path: while another process holds the store's write lock, 32
+# hooks at once (unknown server: two records each) give up waiting and
+# spool their records; once the lock is gone, 8 hooks (each imports up to
+# 64 spooled records) and 8 'inventory events' (all of them) run at once.
+# Every record must arrive exactly once.
 if command -v python3 >/dev/null; then
 	rm -f locked
 	python3 -c '
@@ -181,9 +182,9 @@ c.execute("commit")' "$DB" &
 	while [ ! -e locked ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 	pids=
 	i=0
-	while [ $i -lt 48 ]; do
-		payload claude_code allowed "spool-$i" "call-s$i" >s.$i.json
-		(cd "$P" && RUNLAYER_HOOK_DEADLINE_MS=2500 "$@" --client claude_code --mode enforce \
+	while [ $i -lt 32 ]; do
+		payload claude_code ghost "spool-$i" "call-s$i" >s.$i.json
+		(cd "$P" && RUNLAYER_HOOK_DEADLINE_MS=3000 "$@" --client claude_code --mode enforce \
 			<"$T/s.$i.json" >/dev/null 2>&1) &
 		pids="$pids $!"
 		i=$((i + 1))
@@ -191,20 +192,25 @@ c.execute("commit")' "$DB" &
 	for j in $pids; do wait "$j"; done
 	spooled=$(find "$H/.runlayer/audit-pending" -name '*.json' 2>/dev/null | wc -l)
 	wait "$holder"
-	check "records were spooled while the store was locked ($spooled)" [ "$spooled" -gt 8 ]
+	check "hooks spooled their records while the store was locked ($spooled files)" [ "$spooled" -gt 8 ]
 	pids=
-	i=48
-	while [ $i -lt 56 ]; do
+	i=32
+	while [ $i -lt 40 ]; do
 		payload claude_code allowed "spool-$i" "call-s$i" >s.$i.json
 		(cd "$P" && "$@" --client claude_code --mode enforce <"$T/s.$i.json" >/dev/null 2>&1) &
 		pids="$pids $!"
+		{ "$RUNLAYER" inventory events >/dev/null 2>&1 & pids="$pids $!"; }
 		i=$((i + 1))
 	done
 	for j in $pids; do wait "$j"; done
 	"$RUNLAYER" inventory events >/dev/null 2>&1
-	got=$(q "select count(*) || ' ' || count(distinct json_extract(details,'\$.session_id')) from events
-		where type='security_decision' and json_extract(details,'\$.session_id') like 'spool-%'")
-	check "56 spooled and direct records, each imported exactly once (rows, distinct: $got)" [ "$got" = "56 56" ]
+	# 32 security_decision + 32 shadow_mcp_detected spooled, 8 direct
+	spool_q() { q "select $1 from events where type in ('security_decision', 'shadow_mcp_detected')
+		and json_extract(details,'\$.session_id') like 'spool-%'"; }
+	rows=$(spool_q "count(*)")
+	ids=$(spool_q "count(distinct type || json_extract(details,'\$.session_id'))")
+	check "none of the 72 records lost ($ids arrived)" [ "$ids" -eq 72 ]
+	check "none imported twice ($rows rows for $ids records)" [ "$rows" -eq "$ids" ]
 else
 	pass "# SKIP the spool path needs python3"
 fi
