@@ -32,7 +32,8 @@ cleanup() {
 trap cleanup EXIT
 
 cc=${CC:-cc}
-$cc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -o "$out/driver" "$here/load_driver.c"
+$cc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Wpedantic -Werror -Wshadow -Wformat=2 -Wwrite-strings -Wvla \
+	-o "$out/driver" "$here/load_driver.c"
 hook=("$obj/runlayer-hook" hook)
 [ -x "$obj/runlayer-hook" ] || hook=("$bin" hook)
 
@@ -200,7 +201,7 @@ echo "load: $runs hook invocations, $workers workers, through ${hook[0]##*/}; $(
 sed 's/^/  /' "$out/summary"
 echo "  replies: $((runs - fails)) exact, $fails wrong; over the ${deadline} ms deadline: $late"
 echo "  scans run concurrently: $scans ($scan_fails failed)"
-echo "  audit: $rows security_decision rows, $ids distinct ids, $diff_lines differ from the expected decisions; $shadows shadow_mcp_detected (want $(cat "$out/ghosts")); $errors hook.error; $spooled spooled by hooks, $left left after import"
+echo "  audit: $rows security_decision rows, $ids distinct ids, $diff_lines differ from the expected decisions; $shadows shadow_mcp_detected (want $(cat "$out/ghosts")); $errors hook.error; spool: $spooled records waiting when the load ended, $left after the import"
 echo "  queue: $q_n events, $q_ids distinct ids, $q_bad unreadable"
 awk -v p50="$(get p50_ms)" -v p90="$(get p90_ms)" -v p99="$(get p99_ms)" -v mx="$(get max_ms)" \
     -v tp="$(get throughput_per_s)" -v dl="$deadline" 'BEGIN {

@@ -198,6 +198,8 @@ save(const char *dir, const char *id, const char *ext, const struct blob *b)
 
 /* One invocation, as a client runs it: payload on a pipe, replies read
  * from pipes, timed from fork to the exit of the child. */
+static char opt_client[] = "--client", opt_mode[] = "--mode";
+
 static const char *
 run_one(char **cmd, int ncmd, const struct entry *e, const char *dir, double *ms, int *code)
 {
@@ -212,9 +214,9 @@ run_one(char **cmd, int ncmd, const struct entry *e, const char *dir, double *ms
 	err.data = malloc(MAX_OUT);
 	if (out.data == NULL || err.data == NULL || pipe(in) < 0 || pipe(po) < 0 || pipe(pe) < 0)
 		die("cannot set up run", e->id);
-	cmd[ncmd] = "--client";
+	cmd[ncmd] = opt_client;
 	cmd[ncmd + 1] = e->client;
-	cmd[ncmd + 2] = "--mode";
+	cmd[ncmd + 2] = opt_mode;
 	cmd[ncmd + 3] = e->mode;
 	cmd[ncmd + 4] = NULL;
 	t0 = now_ms();
@@ -285,6 +287,27 @@ run_one(char **cmd, int ncmd, const struct entry *e, const char *dir, double *ms
 	free(out.data);
 	free(err.data);
 	return st;
+}
+
+static void
+release(struct entry *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].id);
+		free(v[i].client);
+		free(v[i].mode);
+		free(v[i].payload.data);
+	}
+	free(v);
+	for (i = 0; i < n_expects; i++) {
+		free(expects[i]->prefix);
+		free(expects[i]->out.data);
+		free(expects[i]->err.data);
+		free(expects[i]);
+	}
+	free(expects);
 }
 
 static int
@@ -390,18 +413,22 @@ main(int argc, char **argv)
 		}
 		fclose(f);
 	}
+	release(ents, n);
 	if (i != n) {
 		fprintf(stderr, "load_driver: %zu of %zu runs recorded\n", i, n);
 		failures += (int)(n - i);
 		n = i;
 	}
-	if (n == 0)
+	if (n == 0) {
+		free(ms);
 		return 1;
+	}
 	qsort(ms, n, sizeof(double), cmp_double);
 	printf("load runs=%zu workers=%d failures=%d late=%d p50_ms=%.2f p90_ms=%.2f p99_ms=%.2f "
 	       "max_ms=%.2f mean_ms=%.2f wall_s=%.2f throughput_per_s=%.1f\n", n, workers, failures,
 	       late, pct(ms, n, 0.50), pct(ms, n, 0.90), pct(ms, n, 0.99), ms[n - 1], sum / (double)n,
 	       wall / 1000, (double)n / (wall / 1000));
+	free(ms);
 	return 0;
 usage:
 	fprintf(stderr, "usage: load_driver WORKERS MANIFEST OUTDIR -- CMD...\n");
