@@ -307,10 +307,12 @@ run "$RUNLAYER" doctor --json
 run "$RUNLAYER" policy generate --baseline
 run "$RUNLAYER" policy show
 run "$RUNLAYER" policy show --json
-run "$RUNLAYER" policy test --server linear
+run "$RUNLAYER" policy test --client claude_code --server linear
 run "$RUNLAYER" sync --list
 run "$RUNLAYER" sync -v --host "$SRV_URL" --secret rl_org_good
-check "the commands ran" [ "$(grep -c '^# exit' commands.log)" -ge 60 ]
+check "the commands ran ($(grep -c '^# exit' commands.log))" [ "$(grep -c '^# exit' commands.log)" -ge 60 ]
+check "every command but the hooks exited 0" sh -c "! grep -v ': hook ' commands.log | grep -vq '^# exit 0:'"
+grep -v ': hook ' commands.log | grep -v '^# exit 0:' | head -n 5 | sed 's/^/#   /'
 contains "the timeline shows redacted text" "$ALL" '<redacted'
 contains "the export shows redacted env values" export.csv '<redacted:len='
 check "the sessions were recorded" grep -q 's-audit' "$ALL"
@@ -361,8 +363,8 @@ check "no canary in the store's bytes" sh -c "! strings -a '$H'/.runlayer/invent
 check "no canary in the store's SQL dump" sh -c "! grep -q QZX db.sql"
 check "no canary in any output (stdout and stderr of every command)" sh -c "! grep -a -q QZX '$ALL'"
 grep -a -o '[A-Za-z0-9_:=-]*QZX[A-Za-z0-9]*' "$ALL" | sort | uniq -c | sort -rn | head -n 20 | sed 's/^/#   in output: /'
-check "no canary in any request the backend received" sh -c "! grep -a -q QZX '$sent' '$SRV_DIR'/*.jsonl"
-grep -a -h -o '[A-Za-z0-9_:=-]*QZX[A-Za-z0-9]*' "$SRV_DIR"/*.jsonl | sort -u | head -n 20 | sed 's/^/#   sent: /'
+check "no canary in any request the backend received (or its log)" sh -c "! grep -a -r -q QZX '$SRV_DIR'"
+grep -a -r -h -o '[A-Za-z0-9_:=-]*QZX[A-Za-z0-9]*' "$SRV_DIR" | sort -u | head -n 20 | sed 's/^/#   sent: /'
 for k in $canaries $hook_canaries; do
 	if grep -a -q -F -- "$k" "$ALL" "$sent" db.sql $(cat written.list) 2>/dev/null; then
 		fail "canary $k leaked"
