@@ -224,7 +224,7 @@ contains "URL userinfo is removed" dry.json '"url": "https://mcp.linear.example/
 contains "kept: an allowlisted env key's value" dry.json '"LOG_LEVEL": "debug"'
 contains "kept: a reference" dry.json '"FROM_ENV": "${GH_TOKEN}"'
 run "$RUNLAYER" scan -v $SCAN
-run "$RUNLAYER" scan -v $SCAN --host "$SRV_URL" --secret rl_org_good
+run env LOG_LEVEL=debug "$RUNLAYER" scan -v $SCAN --host "$SRV_URL" --secret rl_org_good
 run "$RUNLAYER" scan --json $SCAN --host "$SRV_URL" --secret rl_org_good
 check "the backend received the scans" [ "$(q 'len(received)')" -ge 2 ]
 check "the scan body carries redaction markers" sh -c "grep -q 'redacted:len=' '$SRV_DIR/requests.jsonl'"
@@ -309,7 +309,8 @@ run "$RUNLAYER" policy show
 run "$RUNLAYER" policy show --json
 run "$RUNLAYER" policy test --client claude_code --server linear
 run "$RUNLAYER" sync --list
-run "$RUNLAYER" sync -v --host "$SRV_URL" --secret rl_org_good
+run env LOG_LEVEL=debug "$RUNLAYER" sync -v --host "$SRV_URL" --secret rl_org_good
+run "$RUNLAYER" logs --level debug
 check "the commands ran ($(grep -c '^# exit' commands.log))" [ "$(grep -c '^# exit' commands.log)" -ge 60 ]
 check "every command but the hooks exited 0" sh -c "! grep -v ': hook ' commands.log | grep -vq '^# exit 0:'"
 grep -v ': hook ' commands.log | grep -v '^# exit 0:' | head -n 5 | sed 's/^/#   /'
