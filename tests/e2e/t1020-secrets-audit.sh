@@ -192,9 +192,16 @@ mcpServers:
     url: https://continue.example.com/sse?api_key=QZXct03query
 YAML
 
+# ---- broken configs: the parse error names line:col, never the text --------
+mkdir -p "$H/.codeium/windsurf"
+printf '{"mcpServers": {"x": {"command": "a", "env": {"K": "QZXbr01brokenjson" "L": 1}}}}\n' \
+	>"$H/.codeium/windsurf/mcp_config.json"
+printf '[mcp_servers.z]\ncommand = "a"\nenv = { K = "QZXbr02brokentoml"\n' >"$H/.codex/work.config.toml"
+
 canaries=$(cat "$H/.claude.json" "$H/.cursor/mcp.json" "$P/.cursor/mcp.json" "$H/.config/zed/settings.json" \
 	"$H/.config/Code/User/mcp.json" "$H/.gemini/settings.json" "$H/.codex/config.toml" \
-	"$H/.config/goose/config.yaml" "$H/.hermes/config.yaml" "$H/.continue/config.yaml" |
+	"$H/.config/goose/config.yaml" "$H/.hermes/config.yaml" "$H/.continue/config.yaml" \
+	"$H/.codeium/windsurf/mcp_config.json" "$H/.codex/work.config.toml" |
 	grep -o '[A-Za-z0-9_-]*QZX[A-Za-z0-9]*' | sort -u)
 n_cfg=$(echo "$canaries" | wc -l)
 check "canaries planted in the configs ($n_cfg)" [ "$n_cfg" -ge 50 ]
@@ -223,6 +230,8 @@ contains "URL query values are redacted" dry.json 'api_key=<redacted>'
 contains "URL userinfo is removed" dry.json '"url": "https://mcp.linear.example/mcp?'
 contains "kept: an allowlisted env key's value" dry.json '"LOG_LEVEL": "debug"'
 contains "kept: a reference" dry.json '"FROM_ENV": "${GH_TOKEN}"'
+contains "the broken JSON is reported by line:col" dry.err "$H/.codeium/windsurf/mcp_config.json:1:"
+contains "the broken TOML is reported by line:col" dry.err "$H/.codex/work.config.toml:3:"
 run "$RUNLAYER" scan -v $SCAN
 run env LOG_LEVEL=debug "$RUNLAYER" scan -v $SCAN --host "$SRV_URL" --secret rl_org_good
 run "$RUNLAYER" scan --json $SCAN --host "$SRV_URL" --secret rl_org_good
@@ -234,7 +243,8 @@ check "the scan body carries redaction markers" sh -c "grep -q 'redacted:len=' '
 # planted bytes to compare.
 fixtures="$H/.claude.json $H/.cursor/mcp.json $P/.cursor/mcp.json $H/.config/zed/settings.json
 	$H/.config/Code/User/mcp.json $H/.gemini/settings.json $H/.codex/config.toml
-	$H/.config/goose/config.yaml $H/.hermes/config.yaml $H/.continue/config.yaml"
+	$H/.config/goose/config.yaml $H/.hermes/config.yaml $H/.continue/config.yaml
+	$H/.codeium/windsurf/mcp_config.json $H/.codex/work.config.toml"
 mkdir -p orig
 i=0
 for f in $fixtures; do
