@@ -477,9 +477,15 @@ store_diff(struct store *s, long long a, long long b, struct store_diff *out, st
 				continue;
 			sqlite3_bind_int64(row, 1, server);
 			sqlite3_bind_int64(row, 2, sqlite3_column_int64(pairs, side));
-			if (sqlite3_step(row) == SQLITE_ROW)
+			rc = sqlite3_step(row);
+			if (rc == SQLITE_ROW)
 				fill_row(row, side == 1 ? &c->before : &c->after);
 			sqlite3_reset(row);
+			/* Not an empty side of a change: a read that failed. */
+			if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+				ret = store_sql_err(s, e, "cannot compare scans");
+				goto out;
+			}
 		}
 		if (c->kind == STORE_CHANGED)
 			c->fields = changed_fields(&c->before, &c->after);

@@ -562,8 +562,13 @@ hash_events(struct rec *r, const struct store_scan *in, const char *type, long l
 				sqlite3_bind_text(seen, 1, hash, -1, SQLITE_TRANSIENT);
 				sqlite3_bind_int64(seen, 2, r->device);
 				sqlite3_bind_int64(seen, 3, now);
-				if (sqlite3_step(seen) == SQLITE_ROW)
-					first = (const char *)sqlite3_column_text(seen, 0);
+				/* min() always yields a row: anything else is an
+				 * error, not "never seen before". */
+				if (sqlite3_step(seen) != SQLITE_ROW) {
+					ret = store_sql_err(r->s, e, "cannot record events");
+					goto out;
+				}
+				first = (const char *)sqlite3_column_text(seen, 0);
 			}
 			ev = cJSON_CreateObject();
 			add_str(ev, "device_id", d->device_id);
@@ -909,10 +914,17 @@ store_event_add(struct store *s, const struct store_event *ev, long long *id, st
 		if ((ret = store_prepare(s, "SELECT id FROM devices WHERE device_id = ?", &dq, e)) < 0)
 			goto fail;
 		store_bind_text(dq, 1, ev->device_id);
-		if (sqlite3_step(dq) == SQLITE_ROW)
+		rc = sqlite3_step(dq);
+		if (rc == SQLITE_ROW)
 			device = sqlite3_column_int64(dq, 0);
 		sqlite3_finalize(dq);
 		dq = NULL;
+		/* The row was just written: not finding it is an error, not
+		 * an event without its device. */
+		if (rc != SQLITE_ROW) {
+			ret = store_sql_err(s, e, "cannot record an event");
+			goto fail;
+		}
 	}
 	ret = store_prepare(s, "INSERT INTO events (time, type, device, scan, username, client, "
 			       "server_name, config_hash, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
