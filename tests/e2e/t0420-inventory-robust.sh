@@ -8,9 +8,13 @@ DB=$PWD/inv.db
 DEV=11111111-2222-4333-8444-555555555555
 mkdir -p root
 # P project configs, 5 servers each; kills within WIN seconds of the start.
-# Under valgrind (make valgrind) a scan is ~30x slower: fewer, later.
+# Under valgrind (make valgrind) a scan is ~30x slower: fewer, later, and
+# 8 parallel scans may wait minutes for the write lock.
 P=2000 WIN=1.2
-[ -n "${RUNLAYER_VALGRIND:-}" ] && P=400 WIN=15
+if [ -n "${RUNLAYER_VALGRIND:-}" ]; then
+	P=400 WIN=30
+	export RUNLAYER_DB_TIMEOUT_MS=600000
+fi
 NS=$((P * 5))
 # gen N: P project configs x 5 distinct servers, every args list ending
 # in "gN", so each generation changes all P x 5 (a long transaction).
