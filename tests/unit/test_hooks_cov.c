@@ -14,6 +14,7 @@
 #include "hooks/audit.h"
 #include "hooks/edit_toml.h"
 #include "hooks/edit_yaml.h"
+#include "hooks/policy.h"
 #include "tests/unit/tap.h"
 #include "util/buf.h"
 #include "util/xalloc.h"
@@ -287,6 +288,46 @@ test_toml_scan(void)
 	}
 }
 
+/* ---- rules files ------------------------------------------------------------------ */
+
+static void
+test_policy_refusals(void)
+{
+	static const struct { const char *text, *msg; } bad[] = {
+		{ "{\"version\": 1, \"denied\": {}}", "'denied' must be an array" },
+		{ "{\"version\": 1, \"approved\": {\"a\": 1}}", "'approved' must be an array" },
+		{ "{\"version\": 1, \"approved\": [\"abc\"]}", "has no valid config_hash" },
+		{ "{\"version\": 1, \"mode\": 3}", "\"mode\" must be a string" },
+		{ "{\"version\": 1.5}", "no valid \"version\"" },
+		{ "[1]", "not a JSON object" },
+	};
+	struct policy p;
+	struct err e = ERR_INIT;
+	size_t i;
+	FILE *f;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int ret;
+
+		f = fopen(tpath("rules.json"), "w");
+		if (f) {
+			fputs(bad[i].text, f);
+			fclose(f);
+		}
+		policy_init(&p);
+		err_clear(&e);
+		ret = policy_load(&p, tpath("rules.json"), &e);
+		ok(ret < 0 && strstr(e.msg, bad[i].msg) != NULL && e.path[0],
+		   "rules refused: %s (%s)", bad[i].msg, e.msg);
+		policy_release(&p);
+	}
+	policy_init(&p);
+	err_clear(&e);
+	ok(policy_forget_hash(&p, "xyz", &e) == -ERR_INVALID &&
+	   strstr(e.msg, "is not a config_hash") != NULL, "forgetting a malformed hash is refused");
+	policy_release(&p);
+}
+
 int
 main(void)
 {
@@ -301,6 +342,7 @@ main(void)
 	test_yaml_refusals();
 	test_yaml_quoted();
 	test_toml_scan();
+	test_policy_refusals();
 	nftw(base, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 	return tap_done();
 }
