@@ -420,6 +420,12 @@ test_uri(void)
 		{ "https://:443/x", "empty host" },
 		{ "https://[::1/x", "IPv6" },
 		{ "https://[zz]/x", "IPv6" },
+		/* A host ending in a number must be a whole IPv4 address. */
+		{ "https://1.2.3.256/", "not an IPv4 address" },
+		{ "https://256.1.1.1/", "not an IPv4 address" },
+		{ "https://1.2.65536/", "not an IPv4 address" },
+		{ "https://a.08/", "not an IPv4 address" },
+		{ "https://1.2.3.4.5/", "not an IPv4 address" },
 	};
 	struct uri u;
 	struct err e = ERR_INIT;
