@@ -920,6 +920,30 @@ test_damaged(void)
 	ok(ret < 0 && s == NULL, "no inventory under a file (%s)", e.msg);
 }
 
+/* A username with nothing left once its domain is split off is refused. */
+static void
+test_map_empty(void)
+{
+	static const char *const names[] = { "", "ACME\\", "@acme.com" };
+	struct store *s = NULL;
+	struct err e = ERR_INIT;
+	long changed = 0;
+	size_t i;
+
+	ok(store_open(tpath("map.db"), STORE_CREATE, 0, &s, &e) == 0, "open (%s)", e.msg);
+	if (s == NULL)
+		return;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		int ret;
+
+		err_clear(&e);
+		ret = store_users_map(s, names[i], "a@acme.com", &changed, &e);
+		ok(ret == -ERR_INVALID && strstr(e.msg, "empty username") != NULL,
+		   "mapping '%s' refused as an empty username (%s)", names[i], e.msg);
+	}
+	store_close(s);
+}
+
 static void
 test_default_path(void)
 {
@@ -1042,6 +1066,7 @@ main(void)
 	test_faults();
 	test_diff_fields();
 	test_damaged();
+	test_map_empty();
 	test_default_path();
 	test_time_parse();
 	test_read_export();
