@@ -19,22 +19,26 @@ drain() { RUNLAYER_CA_BUNDLE=$GOOD "$RUNLAYER" sync --host "$SRV_URL" --secret r
 scans_for() { q 'len([r for r in reqs if r["path"].endswith("/scan") and r["headers"].get("x-runlayer-idempotency-key") == "'"$1"'"])'; }
 
 # ---- timeouts -------------------------------------------------------------------
+# Attempts of T s against stalls of ST s, waiting W s for stalled handlers;
+# under valgrind (make valgrind) a TLS handshake alone can take seconds.
+T=1 ST=3 ST2=4 W1=2.5 W2=4
+[ -n "${RUNLAYER_VALGRIND:-}" ] && T=20 ST=25 ST2=25 W1=25 W2=25
 export RUNLAYER_CA_BUNDLE=$GOOD
-srv_plan '{"scan": [{"stall": 3}]}'
-expect_rc "a stalled first attempt is retried: exits 0" 0 env RUNLAYER_HTTP_TIMEOUT=1 "$RUNLAYER" scan $SCAN --host "$SRV_URL" --secret rl_org_good
+srv_plan '{"scan": [{"stall": '"$ST"'}]}'
+expect_rc "a stalled first attempt is retried: exits 0" 0 env RUNLAYER_HTTP_TIMEOUT=$T "$RUNLAYER" scan $SCAN --host "$SRV_URL" --secret rl_org_good
 idem=$(q 'reqs[0]["headers"]["x-runlayer-idempotency-key"]')
 is_eq "both attempts carried the same idempotency key" "$(scans_for "$idem")" 2
-sleep 2.5	# the stalled handler stores its copy when it wakes up
+sleep $W1	# the stalled handler stores its copy when it wakes up
 is_eq "the backend stored the scan once" "$(q 'len([r for r in received if r["idempotency_key"] == "'"$idem"'"])')" 1
 is_eq "nothing left queued" "$(queued)" 0
 
-srv_plan '{"scan": [{"stall": 4, "repeat": true}]}'
-expect_rc "a backend that never answers: exits 3" 3 env RUNLAYER_HTTP_TIMEOUT=1 RUNLAYER_HTTP_RETRIES=1 "$RUNLAYER" scan $SCAN --host "$SRV_URL" --secret rl_org_good
+srv_plan '{"scan": [{"stall": '"$ST2"', "repeat": true}]}'
+expect_rc "a backend that never answers: exits 3" 3 env RUNLAYER_HTTP_TIMEOUT=$T RUNLAYER_HTTP_RETRIES=1 "$RUNLAYER" scan $SCAN --host "$SRV_URL" --secret rl_org_good
 contains "timeout message" err "did not answer in time (2 attempts over"
 contains "timeout: queued" err "The scan is queued (1 waiting for $SRV_URL)"
 is_eq "timeout: one entry queued" "$(queued)" 1
 srv_plan '{}'
-sleep 4
+sleep $W2
 drain
 is_eq "drained" "$(queued)" 0
 
