@@ -563,7 +563,7 @@ print_output(FILE *fp, struct hook_report *r, const struct hook_opts *ho)
 		struct buf d = BUF_INIT;
 		struct err e = ERR_INIT;
 
-		policy_describe_current(&d, &e);
+		policy_describe_current(ho->mode == HOOK_MODE_MONITOR, &d, &e);
 		if (d.len) {
 			fprintf(fp, "\n%s", d.data);
 			if (d.data[d.len - 1] != '\n')

@@ -233,8 +233,9 @@ void policy_describe(const struct policy *p, struct buf *out);
  * file (or the built-in default plus the configured hosts when there is
  * none). For `setup hooks --install`. A broken rules file is reported in
  * out ("the rules file cannot be used: …; hooks deny MCP calls until it is
- * fixed") and returns -ERR_*; 0 otherwise.
+ * fixed") and returns -ERR_*; 0 otherwise. monitor: the hooks run with
+ * --no-enforcement, so whatever the rules' mode, nothing is blocked.
  */
-int policy_describe_current(struct buf *out, struct err *e);
+int policy_describe_current(int monitor, struct buf *out, struct err *e);
 
 #endif

@@ -148,7 +148,7 @@ policy_baseline(struct policy *p, const struct policy_server *v, size_t n)
 }
 
 int
-policy_describe_current(struct buf *out, struct err *e)
+policy_describe_current(int monitor, struct buf *out, struct err *e)
 {
 	struct policy p;
 	char *path = policy_default_path(e);
@@ -167,7 +167,14 @@ policy_describe_current(struct buf *out, struct err *e)
 	} else {
 		if (!p.exists)
 			policy_add_configured(&p, NULL, NULL);
-		policy_describe(&p, out);
+		if (monitor && p.mode != POLICY_MONITOR) {
+			p.mode = POLICY_MONITOR;
+			policy_describe(&p, out);
+			buf_adds(out, "(The hooks run with --no-enforcement: monitor mode, whatever the "
+				      "rules' mode.)\n");
+		} else {
+			policy_describe(&p, out);
+		}
 	}
 	policy_release(&p);
 	free(path);

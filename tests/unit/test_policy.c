@@ -442,12 +442,17 @@ test_describe_current(void)
 
 	file_mkdirs(dir, 0700, &e);
 	setenv("RUNLAYER_HOME", dir, 1);
-	ok(policy_describe_current(&b, &e) == 0, "describe: no rules file is fine");
+	ok(policy_describe_current(0, &b, &e) == 0, "describe: no rules file is fine");
 	ok(strstr(b.data, "none yet") != NULL, "and says so");
+	ok(strstr(b.data, "and is blocked") != NULL, "the default mode blocks");
+	buf_clear(&b);
+	ok(policy_describe_current(1, &b, &e) == 0 && strstr(b.data, "and is blocked") == NULL &&
+	   strstr(b.data, "nothing is blocked") != NULL && strstr(b.data, "--no-enforcement") != NULL,
+	   "describe for --no-enforcement hooks: nothing is blocked, and why");
 	rf = path_join(dir, "rules.json");
 	file_write_atomic(rf, "{\"version\":", 12, 0600, 0, &e);
 	buf_clear(&b);
-	ok(policy_describe_current(&b, &e) < 0, "describe: a broken file is an error");
+	ok(policy_describe_current(0, &b, &e) < 0, "describe: a broken file is an error");
 	ok(strstr(b.data, "cannot be used") != NULL && strstr(b.data, "policy generate") != NULL,
 	   "and the text says what happens and how to fix it");
 	unsetenv("RUNLAYER_HOME");
