@@ -252,10 +252,63 @@ add_text(cJSON *o, const char *key, const char *s)
 	free(t);
 }
 
-/* Tool output as text: strings as they are, the rest as compact JSON. */
+/*
+ * Every string of v redacted and capped, in place (the queued payload, tool
+ * output). A string is redacted as a command-line argument whose previous
+ * argument is, for an object member, "--<member name>" (so {"api_key": X}
+ * and {"Authorization": X} lose X) and, in an array, the original string
+ * before it (so ["--token", X] loses X).
+ */
+static void
+redact_tree_at(cJSON *v, const char *prev, int depth)
+{
+	cJSON *c;
+	char *last = NULL;
+
+	if (depth > 64)
+		return;
+	if (cJSON_IsString(v) && v->valuestring) {
+		size_t n = strlen(v->valuestring);
+		char *in = xstrndup(v->valuestring, n > QUEUE_STR_CAP ? QUEUE_STR_CAP : n);
+		char *out = redact_arg(prev, in);
+
+		cJSON_SetValuestring(v, out);
+		free(in);
+		free(out);
+		return;
+	}
+	if (cJSON_IsObject(v)) {
+		cJSON_ArrayForEach(c, v) {
+			char *flag = xasprintf("--%s", c->string ? c->string : "");
+
+			redact_tree_at(c, flag, depth + 1);
+			free(flag);
+		}
+		return;
+	}
+	cJSON_ArrayForEach(c, v) {
+		char *orig = cJSON_IsString(c) && c->valuestring ? xstrdup(c->valuestring) : NULL;
+
+		redact_tree_at(c, last, depth + 1);
+		free(last);
+		last = orig;
+	}
+	free(last);
+}
+
+static void
+redact_tree(cJSON *v, int depth)
+{
+	redact_tree_at(v, NULL, depth);
+}
+
+/* Tool output as text: strings as they are, the rest as compact JSON with
+ * every string redacted first (a secret inside JSON text has no spaces
+ * around it for the text rules to find). */
 static void
 add_output(cJSON *o, const cJSON *resp)
 {
+	cJSON *copy;
 	char *s;
 
 	if (resp == NULL)
@@ -264,33 +317,14 @@ add_output(cJSON *o, const cJSON *resp)
 		add_text(o, "output", resp->valuestring);
 		return;
 	}
-	s = cJSON_PrintUnformatted(resp);
+	copy = cJSON_Duplicate(resp, 1);
+	redact_tree(copy, 0);
+	s = cJSON_PrintUnformatted(copy);
+	cJSON_Delete(copy);
 	if (s && strlen(s) > REDACT_CAP)
 		s[REDACT_CAP] = '\0';
 	add_text(o, "output", s);
 	free(s);
-}
-
-/* Every string of v redacted and capped, in place (the queued payload). */
-static void
-redact_tree(cJSON *v, int depth)
-{
-	cJSON *c;
-
-	if (depth > 64)
-		return;
-	if (cJSON_IsString(v) && v->valuestring) {
-		size_t n = strlen(v->valuestring);
-		char *in = xstrndup(v->valuestring, n > QUEUE_STR_CAP ? QUEUE_STR_CAP : n);
-		char *out = redact_arg(NULL, in);
-
-		cJSON_SetValuestring(v, out);
-		free(in);
-		free(out);
-		return;
-	}
-	cJSON_ArrayForEach(c, v)
-		redact_tree(c, depth + 1);
 }
 
 /* ---- recording -------------------------------------------------------------- */
