@@ -499,9 +499,11 @@ uri_parse_base(const char *text, struct uri *u, struct err *e)
 		uri_release(u);
 		return ret;
 	}
+	/* Every trailing '/': with one dropped per parse, "h///" saved as "h//"
+	 * read back as "h/", a base that allows the whole host. */
 	n = strlen(u->path);
-	if (n > 1 && u->path[n - 1] == '/')
-		u->path[n - 1] = '\0';
+	while (n > 1 && u->path[n - 1] == '/')
+		u->path[--n] = '\0';
 	return 0;
 }
 

@@ -245,6 +245,15 @@ test_base(void)
 	ok(uri_parse_base("https://p.example.com/", &u, &e) == 0, "root base");
 	is_str(u.path, "/", "root stays /");
 	uri_release(&u);
+	/* Found by fuzz_policy: a saved allowlist entry read back wider. */
+	ok(uri_parse_base("http://a.example///", &u, &e) == 0, "base with three slashes");
+	is_str(u.path, "/", "every trailing slash dropped at once");
+	uri_release(&u);
+	ok(uri_parse_base("https://p.example.com/mcp//", &u, &e) == 0, "base with two slashes");
+	f = uri_format(&u, 0);
+	is_str(f, "https://p.example.com/mcp", "formats as read back");
+	free(f);
+	uri_release(&u);
 
 	/* Fields kept but never matched on. */
 	ok(uri_parse("https://a:b@h.example:8443/p/q?x=1&y#f", &u, &e) == 0, "full URL");
