@@ -344,7 +344,9 @@ store_for(struct run *r)
 	}
 	path = r->o->db_path ? xstrdup(r->o->db_path) : store_default_path(&e);
 	/* Keep time to spool what the store could not take. */
-	left = remaining_ms(r) - 300;
+	left = remaining_ms(r) - 500;
+	if (left > HOOK_STORE_WAIT_MS)
+		left = HOOK_STORE_WAIT_MS;
 	if (path == NULL || left < 20 ||
 	    store_open(path, STORE_CREATE, (int)left, &r->store, &e) < 0) {
 		r->store = NULL;
@@ -1081,9 +1083,17 @@ reply:
 		write_reply(&r, &r.reply);
 	}
 	code = r.reply.exit_code;
-	/* The answer is out; now the record, then the backend queue. */
-	flush_records(&r);
+	/*
+	 * The answer is out; the records get a budget of their own, so a late
+	 * answer never costs its record: the backend queue first (one file),
+	 * then the audit records (the store, or its spool when the store
+	 * stays locked).
+	 */
+	r.deadline_ms = elapsed_ms(&r) + HOOK_RECORD_MS;
+	if (o->watchdog)
+		wd_arm(HOOK_RECORD_MS);
 	enqueue(&r);
+	flush_records(&r);
 	if (o->watchdog)
 		wd_disarm();
 	/* Closing checkpoints the WAL: left open, it would grow with every

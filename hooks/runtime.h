@@ -103,6 +103,8 @@ void hook_event_classify(cJSON *root, enum hook_client invoked_as, const char *e
 #define HOOK_MAX_INPUT		(4u * 1024 * 1024)
 #define HOOK_DEADLINE_MS	4000	/* the whole run; clients wait 10 s or more */
 #define HOOK_READ_MS		2000	/* reading stdin */
+#define HOOK_RECORD_MS		2000	/* after the reply: queue and audit records */
+#define HOOK_STORE_WAIT_MS	1000	/* of which waiting for the store's lock */
 
 struct hook_run_opts {
 	enum hook_client client;	/* --client (HOOK_CLIENT_NONE: detect) */
