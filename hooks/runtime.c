@@ -41,17 +41,20 @@ static const char *volatile wd_out, *volatile wd_err;
 static volatile size_t wd_out_len, wd_err_len;
 static volatile int wd_exit_code, wd_out_fd = 1, wd_err_fd = 2;
 
-static void
+static int
 wd_write(int fd, const char *p, size_t n)
 {
 	while (n > 0) {
 		ssize_t w = write(fd, p, n);
 
+		if (w < 0 && errno == EINTR)
+			continue;
 		if (w <= 0)
-			return;
+			return -1;
 		p += w;
 		n -= (size_t)w;
 	}
+	return 0;
 }
 
 static void
@@ -204,13 +207,51 @@ read_input(int fd, size_t max, const struct run *r, long ms, struct buf *out, st
 	}
 }
 
+/*
+ * Write the reply. When stdout cannot take a reply that is not the plain
+ * allow (a deny, or an ask), the client would see an empty answer and let
+ * the call through: block with exit 2 and a line on stderr instead, which
+ * every client that can block honours. Copilot CLI reads only stdout.
+ */
 static void
-write_reply(const struct run *r, const struct reply *rp)
+write_reply(const struct run *r, struct reply *rp)
 {
-	if (rp->out.len)
-		wd_write(r->o->out_fd, rp->out.data, rp->out.len);
+	int out_failed = 0, saved = 0;
+
+	if (rp->out.len && wd_write(r->o->out_fd, rp->out.data, rp->out.len) < 0) {
+		out_failed = 1;
+		saved = errno;
+	}
 	if (rp->err.len)
 		wd_write(r->o->err_fd, rp->err.data, rp->err.len);
+	if (out_failed && r->mode != POLICY_MONITOR) {
+		struct reply allow = REPLY_INIT;
+		int is_allow;
+
+		reply_allow(r->client, r->have_event ? r->ev.kind : HOOK_KIND_OTHER, &allow);
+		is_allow = allow.out.len == rp->out.len &&
+			   memcmp(allow.out.data ? allow.out.data : "", rp->out.data,
+				  rp->out.len) == 0;
+		reply_release(&allow);
+		if (!is_allow) {
+			char fdp[64], where[512], msg[800];
+			ssize_t n;
+
+			snprintf(fdp, sizeof(fdp), "/proc/self/fd/%d", r->o->out_fd);
+			n = readlink(fdp, where, sizeof(where) - 1);
+			if (n <= 0)
+				snprintf(where, sizeof(where), "standard output");
+			else
+				where[n] = '\0';
+			n = snprintf(msg, sizeof(msg), "runlayer: the hook reply could not be "
+				     "written to %s: %s; the call is blocked\n", where,
+				     strerror(saved));
+			if (n > 0)
+				wd_write(r->o->err_fd, msg, (size_t)n < sizeof(msg) ? (size_t)n :
+					 sizeof(msg) - 1);
+			rp->exit_code = 2;
+		}
+	}
 }
 
 /* ---- text for the record ---------------------------------------------------- */
@@ -969,6 +1010,8 @@ dispatch(struct run *r)
 	resolve_result_release(&res);
 }
 
+#define OOM_BLOCK_MSG "runlayer: the hook ran out of memory; the call is blocked (enforce mode)\n"
+
 int
 hook_run(const struct hook_run_opts *o)
 {
@@ -981,6 +1024,8 @@ hook_run(const struct hook_run_opts *o)
 	long read_ms;
 	int code;
 
+	/* Enforce (the default) until the rules say otherwise. */
+	xalloc_oom_exit(!o->mode_set || o->mode == POLICY_ENFORCE ? 2 : -1, OOM_BLOCK_MSG);
 	memset(&r, 0, sizeof(r));
 	r.o = o;
 	clock_gettime(CLOCK_MONOTONIC, &r.start);
@@ -1020,6 +1065,9 @@ hook_run(const struct hook_run_opts *o)
 		policy_add_configured(&r.pol, &src, NULL);
 	}
 	r.mode = o->mode_set ? o->mode : r.rules_error ? POLICY_ENFORCE : r.pol.mode;
+	/* Out of memory before the answer: enforce blocks, the others abort
+	 * (which the clients take as "let it through"). */
+	xalloc_oom_exit(r.mode == POLICY_ENFORCE ? 2 : -1, OOM_BLOCK_MSG);
 	set_fallback(&r);
 	if (o->watchdog)
 		wd_arm(r.deadline_ms);
@@ -1083,6 +1131,8 @@ reply:
 		write_reply(&r, &r.reply);
 	}
 	code = r.reply.exit_code;
+	/* The answer stands, whatever happens while recording. */
+	xalloc_oom_exit(code, NULL);
 	/*
 	 * The answer is out; the records get a budget of their own, so a late
 	 * answer never costs its record: the backend queue first (one file),
@@ -1109,5 +1159,6 @@ reply:
 	free(rules);
 	free(r.home);
 	free(r.cache_dir);
+	xalloc_oom_exit(-1, NULL);
 	return code;
 }

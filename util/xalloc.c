@@ -7,15 +7,32 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 
 #include "util/banned.h"
 
+static volatile int oom_exit = -1;
+static const char *volatile oom_msg;
+
+void
+xalloc_oom_exit(int code, const char *msg)
+{
+	oom_exit = code;
+	oom_msg = msg;
+}
+
 static void
 die_oom(size_t n)
 {
 	fprintf(stderr, "runlayer: out of memory allocating %zu bytes\n", n);
+	if (oom_exit >= 0) {
+		if (oom_msg)
+			fputs(oom_msg, stderr);
+		fflush(stderr);
+		_exit(oom_exit);
+	}
 	abort();
 }
 

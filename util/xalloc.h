@@ -15,4 +15,13 @@ char *xstrndup(const char *s, size_t n);
 /* Returns a newly allocated formatted string. */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/*
+ * On allocation failure, print msg (after the usual line) and _exit(code)
+ * instead of abort(); code < 0 restores abort(). The hook uses this so that
+ * running out of memory in enforce mode blocks the call (exit 2) rather
+ * than crashing, which clients treat as "let it through". msg must stay
+ * valid.
+ */
+void xalloc_oom_exit(int code, const char *msg);
+
 #endif

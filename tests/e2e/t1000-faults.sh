@@ -108,13 +108,19 @@ dr=$(( $(records) - r0 ))
 check "hook: it records an audit event and queues one for the backend" \
 	test "$dr" -ge 1 -a "$(ls "$R/queue/hook-events" | grep -c '\.json$')" -ge 1
 verify() {
-	# Known: a reply that cannot be written, or an out-of-memory abort,
-	# leaves the client without a deny (see the SKIP lines below).
+	# A deny that cannot be written to stdout, or running out of memory
+	# before the answer, still blocks: exit 2 with a line on stderr.
 	if [ "$(head -n 1 flog 2>/dev/null | cut -d' ' -f4)" = "$PWD/out" ]; then
-		echo "$1" >>known-reply; return
+		[ "$1" -eq 2 ] && grep -q "reply could not be written to .*; the call is blocked" err ||
+			echo "a deny that cannot be written exits $1, not 2 with a message"
+		echo "$1" >>blocked-reply
+		leftovers "$R"; return
+	elif [ "$1" -eq 2 ] && grep -q "ran out of memory; the call is blocked" err; then
+		echo "$1" >>blocked-oom
+		leftovers "$R"; return
+	else
+		grep -q '"permissionDecision":"deny"' out || { echo "the hook did not deny (exit $1): $(head -c 200 out)"; return; }
 	fi
-	[ "$1" -eq 134 ] && { echo "$1" >>known-oom; return; }
-	grep -q '"permissionDecision":"deny"' out || { echo "the hook did not deny (exit $1): $(head -c 200 out)"; return; }
 	got=$(integrity "$DB")
 	[ "$got" = ok ] || { echo "integrity_check: $got"; return; }
 	[ $(( $(records) - r0 )) -ge "$dr" ] || echo "an audit record was lost"
@@ -125,8 +131,8 @@ for cls in write fsync rename alloc; do
 	max=$MAXP; [ $cls = alloc ] && max=$MAXA
 	sweep "hook" $cls $max "$RUNLAYER" hook --client claude_code
 done
-[ -f known-reply ] && pass "hook: a deny that cannot be written to stdout exits $(sort -u known-reply | tr '\n' ' ')# SKIP known: not exit 2, the client is not told to block"
-[ -f known-oom ] && pass "hook: out of memory aborts (exit 134) # SKIP known: not exit 2, the client is not told to block"
+check "hook: a deny that cannot be written to stdout was swept" test -f blocked-reply
+[ "$MAXA" -gt 0 ] && check "hook: out of memory before the answer was swept" test -f blocked-oom
 FIN=/dev/null
 
 done_testing
