@@ -302,7 +302,7 @@ config_dump(const cJSON *root, struct err *e)
 	int ok;
 
 	if (!yaml_emitter_initialize(&em))
-		abort();
+		xalloc_die(sizeof(em));
 	yaml_emitter_set_output(&em, emit_out, &out);
 	yaml_emitter_set_unicode(&em, 1);
 	yaml_emitter_set_width(&em, -1);

@@ -791,7 +791,7 @@ libyaml_error(struct builder *b, const yaml_parser_t *p)
 	char msg[400];
 
 	if (p->error == YAML_MEMORY_ERROR)
-		return err_set(b->e, ERR_LIMIT, "out of memory while parsing YAML");
+		xalloc_die(0);	/* as every allocation of ours: never a parse error */
 	if (p->context && (p->context_mark.line != p->problem_mark.line ||
 			   p->context_mark.column != p->problem_mark.column))
 		snprintf(msg, sizeof(msg), "%s (%s started at line %lu column %lu)", problem,

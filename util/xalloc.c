@@ -23,6 +23,14 @@ xalloc_oom_exit(int code, const char *msg)
 	oom_msg = msg;
 }
 
+static void die_oom(size_t n) __attribute__((noreturn));
+
+void
+xalloc_die(size_t n)
+{
+	die_oom(n);
+}
+
 static void
 die_oom(size_t n)
 {

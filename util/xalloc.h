@@ -24,4 +24,8 @@ char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  */
 void xalloc_oom_exit(int code, const char *msg);
 
+/* What the wrappers do on failure, for allocations made elsewhere (a
+ * library reporting its own out-of-memory error): never returns. */
+void xalloc_die(size_t n) __attribute__((noreturn));
+
 #endif

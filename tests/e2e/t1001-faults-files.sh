@@ -75,12 +75,9 @@ cp "$R/config.yaml" config.old
 FIN=$PWD/key
 prep() { cp config.old "$R/config.yaml"; rm -f "$R/config.yaml.bak"; }
 verify() {
-	# Known (net/config.c): libyaml out of memory while reading config.yaml
-	# counts as a parse error: the file is moved to config.yaml.bak and a
-	# new one holds only the new host (exit 0, a warning).
-	if grep -q "out of memory while parsing YAML" err && cmp -s "$R/config.yaml.bak" config.old; then
-		echo "$1" >>known-yaml-oom; return
-	fi
+	# libyaml out of memory reading config.yaml is fatal (as every other
+	# allocation), never a parse error that would set the file aside.
+	[ -f "$R/config.yaml.bak" ] && echo "config.yaml was set aside as config.yaml.bak"
 	grep -q 'https://b.example.com' "$R/config.yaml" && grep -q 'https://a.example.com' "$R/config.yaml" &&
 		new=1 || new=0
 	if [ "$1" -eq 0 ]; then
@@ -92,14 +89,10 @@ verify() {
 	[ "$(stat -c %a "$R/config.yaml")" = 600 ] || echo "config.yaml mode $(stat -c %a "$R/config.yaml")"
 	leftovers "$R"
 }
-SILENT_ABORT=known-silent-abort
 for cls in write fsync rename alloc; do
 	max=$MAXP; [ $cls = alloc ] && max=$MAXA
 	sweep "login" $cls $max "$RUNLAYER" login --host https://b.example.com --no-verify
 done
-SILENT_ABORT=
-[ -f known-yaml-oom ] && pass "login: libyaml out of memory reading config.yaml # SKIP known: the file is set aside as config.yaml.bak and replaced by one holding only the new host, exit 0"
-[ -f known-silent-abort ] && pass "login: libyaml out of memory writing config.yaml # SKIP known: abort() without a message"
 FIN=/dev/null
 
 # ---- setup hooks --install (Claude Code and Codex) -------------------------------------
