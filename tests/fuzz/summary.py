@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Print the results table of tests/fuzz/README.md from libFuzzer logs:
 summary.py [DIR...] reads DIR/<target>/log.txt (default build/fuzz) for every
-target that has a log; a later DIR wins for the same target."""
+target that has a log; for a target logged in several DIRs the longest run
+wins (a later DIR on a tie)."""
 import os
 import re
 import sys
@@ -24,6 +25,10 @@ def row(name, text):
             '%s / %s' % (units, size), cov, ft, 'stopped: see log' if bad else 'none']
 
 
+def secs(r):
+    return int(r[1]) if r[1].isdigit() else 0
+
+
 def main():
     dirs = sys.argv[1:] or ['build/fuzz']
     rows = {}
@@ -32,7 +37,7 @@ def main():
             log = os.path.join(d, name, 'log.txt')
             if os.path.isfile(log):
                 r = row(name, open(log, errors='replace').read())
-                if r:
+                if r and (name not in rows or secs(r) >= secs(rows[name])):
                     rows[name] = r
     print('| target | seconds | executions | exec/s | corpus (units / size) | cov | ft | findings |')
     print('|---|---|---|---|---|---|---|---|')
