@@ -1,10 +1,15 @@
 /* Helpers for fuzz targets whose entry points read files: one private
- * temporary directory per process, removed at exit, and a file writer. */
+ * temporary directory per process ($TMPDIR/runlayer-fuzz-<pid>-XXXXXX,
+ * removed at exit or by a later process once <pid> is gone), and a file
+ * writer. */
 #ifndef TESTS_FUZZ_FUZZ_TMP_H
 #define TESTS_FUZZ_FUZZ_TMP_H
 
+#include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +34,32 @@ fuzz_tmp_cleanup(void)
 		nftw(fuzz_tmp_dir, fuzz_tmp_rm, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+/* Remove the directories of processes that are gone: a crash, a timeout
+ * or libFuzzer's own exits skip atexit(). */
+static inline void
+fuzz_tmp_sweep(const char *base)
+{
+	DIR *d = opendir(base);
+	struct dirent *de;
+	char path[512];
+
+	while (d && (de = readdir(d)) != NULL) {
+		long pid;
+		char *end;
+
+		if (strncmp(de->d_name, "runlayer-fuzz-", 14) != 0)
+			continue;
+		pid = strtol(de->d_name + 14, &end, 10);
+		if (end == de->d_name + 14 || *end != '-' || pid <= 0 ||
+		    kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", base, de->d_name);
+		nftw(path, fuzz_tmp_rm, 16, FTW_DEPTH | FTW_PHYS);
+	}
+	if (d)
+		closedir(d);
+}
+
 /* The process's directory (mode 0700), created on first use. */
 static inline const char *
 fuzz_tmp(void)
@@ -36,8 +67,10 @@ fuzz_tmp(void)
 	if (fuzz_tmp_dir[0] == '\0') {
 		const char *t = getenv("TMPDIR");
 
-		snprintf(fuzz_tmp_dir, sizeof(fuzz_tmp_dir), "%s/runlayer-fuzz-XXXXXX",
-			 t && t[0] == '/' ? t : "/tmp");
+		t = t && t[0] == '/' ? t : "/tmp";
+		fuzz_tmp_sweep(t);
+		snprintf(fuzz_tmp_dir, sizeof(fuzz_tmp_dir), "%s/runlayer-fuzz-%ld-XXXXXX", t,
+			 (long)getpid());
 		if (mkdtemp(fuzz_tmp_dir) == NULL) {
 			perror("fuzz: mkdtemp");
 			abort();
