@@ -99,10 +99,12 @@ enforce_bound(struct store *s, long long keep, const struct spool_limits *lim,
 			    "WHERE state = 'queued'", &st, e);
 	if (ret < 0)
 		return ret;
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		n = sqlite3_column_int64(st, 0);
-		bytes = sqlite3_column_int64(st, 1);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return store_sql_err(s, e, "cannot measure the submission queue");
 	}
+	n = sqlite3_column_int64(st, 0);
+	bytes = sqlite3_column_int64(st, 1);
 	sqlite3_finalize(st);
 	while ((size_t)n > max_n || (size_t)bytes > max_b) {
 		long long id, scan, b;
@@ -118,6 +120,8 @@ enforce_bound(struct store *s, long long keep, const struct spool_limits *lim,
 		rc = sqlite3_step(st);
 		if (rc != SQLITE_ROW) {
 			sqlite3_finalize(st);
+			if (rc != SQLITE_DONE)
+				return store_sql_err(s, e, "cannot find the oldest queued scan");
 			break;	/* only the new entry is left: it stays */
 		}
 		id = sqlite3_column_int64(st, 0);

@@ -221,14 +221,6 @@ sweep(struct store *s, const char *name, op_fn fn, void *arg, int writes, long m
 	   w.ignored);
 }
 
-/* A known bug: the check passes as TODO (not a failure) until it is fixed. */
-static void
-todo(int cond, const char *why, const char *desc)
-{
-	tap_n++;
-	printf("%s %d - %s # TODO %s\n", cond ? "ok" : "not ok", tap_n, desc, why);
-}
-
 /* ---- scans ---------------------------------------------------------------- */
 
 static void
@@ -721,11 +713,9 @@ test_faults(void)
 	sweep(s, "list unresolved usernames", op_users_unresolved, NULL, 0, 0);
 
 	sweep(s, "queue a submission (dropping the oldest)", op_spool_add, &scan_id, 1, 1000);
-	/* net/spool.c enforce_bound(): a failed step of the count query
-	 * reads as an empty queue, and one of the oldest-entry query as
-	 * "only the new entry is left"; both skip the bound and commit. */
-	todo(spool_over_bound == 0, "net/spool.c enforce_bound() ignores step errors",
-	     "queue a submission: the bound holds whenever spool_add() succeeds");
+	/* net/spool.c enforce_bound(): a failed step of the count or the
+	 * oldest-entry query fails the add instead of skipping the bound. */
+	ok(spool_over_bound == 0, "queue a submission: the bound holds whenever spool_add() succeeds");
 	sweep(s, "list the queue", op_spool_list, NULL, 0, 0);
 	id = first_queued(s);
 	ok(id > 0, "an entry is queued");
