@@ -98,7 +98,8 @@ handler_hash(const char *event, const cJSON *group, const cJSON *h, char out[72]
 
 	hooks_codex_hash(sn, cJSON_IsString(m) && !ignores_matcher(event) ? m->valuestring : NULL,
 			 cJSON_IsString(c) ? c->valuestring : "",
-			 cJSON_IsNumber(t) ? (long)t->valuedouble : -1, cJSON_IsTrue(a),
+			 cJSON_IsNumber(t) && t->valuedouble >= 0 && t->valuedouble <= 1e15 ?
+			 (long)t->valuedouble : -1, cJSON_IsTrue(a),
 			 cJSON_IsString(sm) ? sm->valuestring : NULL, out);
 	free(sn);
 }
