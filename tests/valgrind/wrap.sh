@@ -14,6 +14,11 @@ case ${0##*/} in
 aiwatch*) real=$REAL_DIR/aiwatch ;;
 *) real=$REAL_DIR/${self##*/} ;;
 esac
+# valgrind cannot start without a usable TMPDIR (for its own files): where a
+# test points it at a missing directory, the program sees no TMPDIR at all.
+if [ -n "${TMPDIR:-}" ] && ! { [ -d "$TMPDIR" ] && [ -w "$TMPDIR" ]; }; then
+	unset TMPDIR
+fi
 # valgrind keeps our pid, so $$.cmd says which command wrote $$.log.
 printf '%s\n%s\n' "$PWD" "$0 $*" >"$LOG_DIR/$$.cmd"
 vg="valgrind --tool=memcheck --error-exitcode=99 --leak-check=full
