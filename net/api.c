@@ -170,6 +170,14 @@ conclude(struct api *a, struct api_result *r, int ret, const struct http_respons
 		else
 			snprintf(r->message, sizeof(r->message), "cannot %s: %s is limiting the "
 				 "request rate (HTTP 429)%s", doing, host, tries);
+	} else if (rs->status >= 300 && rs->status <= 399) {
+		/* Not followed (the key would go along): a wrong host, not a
+		 * refusal of this request, so a queued scan stays queued. */
+		r->outcome = API_FAILED;
+		snprintf(r->message, sizeof(r->message), "cannot %s: %s answered with a "
+			 "redirect (HTTP %ld), which is not followed so that the API key goes "
+			 "nowhere else; set --host (or default_host) to the backend's final URL",
+			 doing, host, rs->status);
 	} else if (rs->status == 408 || rs->status >= 500) {
 		r->outcome = API_FAILED;
 		snprintf(r->message, sizeof(r->message), "cannot %s: %s failed (HTTP %ld%s%s)%s",

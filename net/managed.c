@@ -210,9 +210,9 @@ read_credentials(struct managed *m, const char *path)
 			continue;
 		name = xstrndup(line, (size_t)(eq - line));
 		val = shell_value(eq + 1);
-		if (strcmp(name, "RUNLAYER_API_KEY") == 0 && !cJSON_GetObjectItem(obj, "OrgApiKey"))
+		if (strcmp(name, "RUNLAYER_API_KEY") == 0 && !cJSON_GetObjectItemCaseSensitive(obj, "OrgApiKey"))
 			cJSON_AddStringToObject(obj, "OrgApiKey", val);
-		else if (strcmp(name, "RUNLAYER_HOST") == 0 && !cJSON_GetObjectItem(obj, "Host"))
+		else if (strcmp(name, "RUNLAYER_HOST") == 0 && !cJSON_GetObjectItemCaseSensitive(obj, "Host"))
 			cJSON_AddStringToObject(obj, "Host", val);
 		free(name);
 		free(val);

@@ -128,6 +128,16 @@ contains "422: set aside, never resent" err "will never accept this scan"
 is_eq "422 is not retried" "$(q 'len([r for r in reqs['"$n0"':] if r["path"].endswith("/scan")])')" 1
 
 n0=$(q 'len(reqs)')
+srv_plan '{"scan": [{"status": 302, "headers": {"Location": "https://elsewhere.example/"}, "body": {}}]}'
+expect_rc "302 exits 3" 3 "$RUNLAYER" scan $SCAN --host "$SRV_URL" --secret rl_org_good
+contains "302: a redirect is not followed, and says why" err "answered with a redirect (HTTP 302), which is not followed"
+lacks "302: not a refusal for good" err "will never accept this scan"
+is_eq "302 is not followed" "$(q 'len([r for r in reqs['"$n0"':] if r["path"].endswith("/scan")])')" 1
+contains "302: the scan stays queued" err "queued"
+srv_plan '{}'
+"$RUNLAYER" sync --host "$SRV_URL" --secret rl_org_good >/dev/null 2>&1
+
+n0=$(q 'len(reqs)')
 srv_plan '{"scan": [{"status": 503}, {"status": 500}]}'
 expect_rc "5xx twice then 200: retried, exits 0" 0 "$RUNLAYER" scan $SCAN --host "$SRV_URL" --secret rl_org_good
 is_eq "three attempts, one idempotency key" "$(q 'len(set(r["headers"]["x-runlayer-idempotency-key"] for r in reqs['"$n0"':] if r["path"].endswith("/scan")))'):$(q 'len([r for r in reqs['"$n0"':] if r["path"].endswith("/scan")])')" 1:3
