@@ -174,6 +174,8 @@ backend_http(struct backend *b, const struct backend_flags *f)
 	ho.ca_bundle = http_ca_bundle(f ? f->ca_bundle : NULL, &src);
 	ho.ca_bundle_source = src;
 	ho.ca_dir = getenv("SSL_CERT_DIR");
+	ho.connect_timeout_ms = (long)(env_seconds("RUNLAYER_HTTP_CONNECT_TIMEOUT", 5, 0.2, 120) *
+				       1000);
 	if (g_opts.verbose && !g_opts.quiet)
 		ho.trace = trace_line;
 	if (http_client_init(&b->http, &ho, &e) < 0) {

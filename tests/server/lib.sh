@@ -126,7 +126,8 @@ JSON
 fast_http() {
 	export RUNLAYER_HTTP_TIMEOUT=2 RUNLAYER_HTTP_BACKOFF=0.05 RUNLAYER_HTTP_BUDGET=15
 	# Under valgrind (make valgrind) a TLS handshake alone can take seconds.
-	[ -z "${RUNLAYER_VALGRIND:-}" ] || export RUNLAYER_HTTP_TIMEOUT=30 RUNLAYER_HTTP_BUDGET=120
+	[ -z "${RUNLAYER_VALGRIND:-}" ] || export RUNLAYER_HTTP_TIMEOUT=30 RUNLAYER_HTTP_BUDGET=120 \
+		RUNLAYER_HTTP_CONNECT_TIMEOUT=30
 }
 
 # A home with 40 servers (a body over the 1 KiB compression threshold).
