@@ -273,39 +273,14 @@ api_scan(struct api *a, const char *body, size_t len, const char *idem, struct a
 	return 0;
 }
 
-int
-api_check_in(struct api *a, const cJSON *payload, struct api_result *r)
+/* POST a JSON body to path, 5 s per attempt, retried per rp: the shape of
+ * the small fire-and-forget requests (check-in, hook events). */
+static void
+post_small(struct api *a, const char *path, const char *body, size_t len,
+	   const struct http_retry *rp, const char *doing, struct api_result *r)
 {
 	struct http_request rq;
 	struct http_response rs;
-	struct http_retry rp = { HTTP_RETRY_UNSENT | HTTP_RETRY_TRANSPORT, 3, 6.0, 0.1, 0.2 };
-	double start = now_mono();
-	char *body = cJSON_PrintUnformatted(payload);
-	int ret;
-
-	api_result_release(r);
-	memset(&rq, 0, sizeof(rq));
-	rq.method = "POST";
-	rq.api_key = a->api_key;
-	rq.body = body;
-	rq.body_len = strlen(body);
-	rq.timeout_ms = 5000;
-	http_response_init(&rs);
-	ret = call(a, &rq, &rp, API_CHECK_IN_PATH, r, &rs);
-	r->seconds = now_mono() - start;
-	conclude(a, r, ret, &rs, "check in");
-	scrub_result(r, a->api_key, NULL);
-	http_response_release(&rs);
-	free(body);
-	return 0;
-}
-
-int
-api_hook_event(struct api *a, const char *body, size_t len, struct api_result *r)
-{
-	struct http_request rq;
-	struct http_response rs;
-	struct http_retry rp = { HTTP_RETRY_UNSENT, 2, 6.0, 0.1, 0.2 };
 	double start = now_mono();
 	int ret;
 
@@ -317,11 +292,30 @@ api_hook_event(struct api *a, const char *body, size_t len, struct api_result *r
 	rq.body_len = len;
 	rq.timeout_ms = 5000;
 	http_response_init(&rs);
-	ret = call(a, &rq, &rp, API_HOOK_EVENTS_PATH, r, &rs);
+	ret = call(a, &rq, rp, path, r, &rs);
 	r->seconds = now_mono() - start;
-	conclude(a, r, ret, &rs, "send hook events");
+	conclude(a, r, ret, &rs, doing);
 	scrub_result(r, a->api_key, NULL);
 	http_response_release(&rs);
+}
+
+int
+api_check_in(struct api *a, const cJSON *payload, struct api_result *r)
+{
+	struct http_retry rp = { HTTP_RETRY_UNSENT | HTTP_RETRY_TRANSPORT, 3, 6.0, 0.1, 0.2 };
+	char *body = cJSON_PrintUnformatted(payload);
+
+	post_small(a, API_CHECK_IN_PATH, body, strlen(body), &rp, "check in", r);
+	free(body);
+	return 0;
+}
+
+int
+api_hook_event(struct api *a, const char *body, size_t len, struct api_result *r)
+{
+	struct http_retry rp = { HTTP_RETRY_UNSENT, 2, 6.0, 0.1, 0.2 };
+
+	post_small(a, API_HOOK_EVENTS_PATH, body, len, &rp, "send hook events", r);
 	return 0;
 }
 
