@@ -139,17 +139,19 @@ line_key(const char *p, const char *e, const char **after)
 		char q = *p++;
 		struct buf b = BUF_INIT;
 
-		while (p < e && *p != q) {
+		/* Up to the closing quote; in a single-quoted key '' is one quote. */
+		for (; p < e; p++) {
 			if (q == '"' && *p == '\\' && p + 1 < e) {
 				p++;
 				buf_addc(&b, *p == 'n' ? '\n' : *p == 't' ? '\t' : *p);
 			} else if (q == '\'' && *p == '\'' && p + 1 < e && p[1] == '\'') {
 				buf_addc(&b, '\'');
 				p++;
+			} else if (*p == q) {
+				break;
 			} else {
 				buf_addc(&b, *p);
 			}
-			p++;
 		}
 		if (p + 1 >= e || p[1] != ':' ||
 		    !(p + 2 >= e || p[2] == ' ' || p[2] == '\t' || p[2] == '\r')) {

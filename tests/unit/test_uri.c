@@ -55,6 +55,10 @@ static const struct {
 	{ "https://ex%41mple.com/", "https://example.com/" },
 	{ "http://127.1/", "http://127.0.0.1/" },
 	{ "http://0x7f.0.0.1/", "http://127.0.0.1/" },
+	/* WHATWG: a bare "0x" is the hex number 0. */
+	{ "https://0x/", "https://0.0.0.0/" },
+	{ "https://1.0x/", "https://1.0.0.0/" },
+	{ "https://0X.0x.0x.0x/", "https://0.0.0.0/" },
 	{ "http://2130706433/", "http://127.0.0.1/" },
 	{ "http://0177.0.0.1/", "http://127.0.0.1/" },
 	{ "http://[::1]:8080/", "http://[::1]:8080/" },
