@@ -367,6 +367,15 @@ utf8_trim(char *s)
 		s[i - 1] = '\0';
 }
 
+void
+backend_device_opts(struct device_opts *o, const struct backend *b, const struct backend_flags *f)
+{
+	memset(o, 0, sizeof(*o));
+	o->state_dir = b->state_dir;
+	o->root = f->root;
+	o->os = f->os;
+}
+
 cJSON *
 backend_check_in_payload(const struct device_info *dev, const char *org_device_id,
 			 const char *feature, const char *status, const char *error)

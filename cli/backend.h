@@ -106,6 +106,11 @@ int backend_print_report(struct backend *b, const struct submit_report *r, int i
  */
 int backend_send_hook_events(struct backend *b, const struct device_info *dev, size_t max);
 
+/* Device identity options for this backend's state directory and the
+ * managed configuration's --root/--os (device_identify()). */
+void backend_device_opts(struct device_opts *o, const struct backend *b,
+			 const struct backend_flags *f);
+
 /* The check-in body (contract §3.8). */
 cJSON *backend_check_in_payload(const struct device_info *dev, const char *org_device_id,
 				const char *feature, const char *status, const char *error);

@@ -66,12 +66,9 @@ cmd_checkin(int argc, char **argv)
 	rc = backend_open(&b, "check-in", &f, BACKEND_SCAN);
 	if (rc != 0)
 		goto out;
-	memset(&dopts, 0, sizeof(dopts));
+	backend_device_opts(&dopts, &b, &f);
 	dopts.device_id = device_id;
 	dopts.username = username;
-	dopts.state_dir = b.state_dir;
-	dopts.root = f.root;
-	dopts.os = f.os;
 	if (device_identify(&dopts, &dev, &e) < 0 && dev.device_id[0] == '\0') {
 		backend_error(&b, "cannot identify this device: %s", err_format(&e, msg, sizeof(msg)));
 		rc = EXIT_FAIL;

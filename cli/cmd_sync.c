@@ -193,10 +193,7 @@ cmd_sync(int argc, char **argv)
 events:
 	if (events == 0)
 		goto out;
-	memset(&dopts, 0, sizeof(dopts));
-	dopts.state_dir = b.state_dir;
-	dopts.root = f.root;
-	dopts.os = f.os;
+	backend_device_opts(&dopts, &b, &f);
 	device_identify(&dopts, &dev, &e);
 	erc = backend_send_hook_events(&b, &dev, 0);
 	if (rc == EXIT_OK)
