@@ -2,9 +2,6 @@
  * deadline, kept as files and imported by the next store writer. */
 #include "hooks/audit.h"
 
-#include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +11,7 @@
 #include "util/buf.h"
 #include "util/file.h"
 #include "util/lock.h"
+#include "util/recdir.h"
 #include "util/state.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
@@ -43,9 +41,9 @@ int
 audit_spool_add(const char *dir, const struct store_event *ev, struct err *e)
 {
 	struct timespec t;
-	char now[STORE_TIME_LEN + 1], *text = NULL, *tmp = NULL, *final = NULL;
+	char now[STORE_TIME_LEN + 1], *text = NULL;
 	cJSON *o;
-	int fd, ret = 0;
+	int ret = 0;
 	size_t len;
 
 	clock_gettime(CLOCK_REALTIME, &t);
@@ -68,36 +66,10 @@ audit_spool_add(const char *dir, const struct store_event *ev, struct err *e)
 	len = strlen(text);
 	if ((ret = file_mkdirs(dir, 0700, e)) < 0)
 		goto out;
-	tmp = xasprintf("%s/.tmp-%lld.%09ld-%ld", dir, (long long)t.tv_sec, t.tv_nsec, (long)getpid());
-	final = xasprintf("%s/%lld.%09ld-%ld.json", dir, (long long)t.tv_sec, t.tv_nsec,
-			  (long)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		ret = err_sys(e, ERR_IO, "cannot create '%s'", tmp);
-		goto out;
-	}
-	if (write(fd, text, len) != (ssize_t)len) {
-		ret = err_sys(e, ERR_IO, "cannot write '%s'", tmp);
-		close(fd);
-		unlink(tmp);
-		goto out;
-	}
-	close(fd);
-	if (rename(tmp, final) < 0) {
-		ret = err_sys(e, ERR_IO, "cannot spool '%s'", final);
-		unlink(tmp);
-	}
+	ret = recdir_add(dir, text, len, 0, "spool", e);
 out:
 	free(text);
-	free(tmp);
-	free(final);
 	return ret;
-}
-
-static int
-cmp_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 static const char *
@@ -112,8 +84,6 @@ int
 audit_spool_import(struct store *s, const char *dir, size_t max, size_t *imported, struct err *e)
 {
 	struct lock lk = LOCK_INIT;
-	DIR *d;
-	struct dirent *de;
 	char **names = NULL;
 	size_t n = 0, i, done = 0;
 	int ret = 0;
@@ -133,23 +103,10 @@ audit_spool_import(struct store *s, const char *dir, size_t max, size_t *importe
 	}
 	if (ret < 0)
 		return ret;
-	d = opendir(dir);
-	if (d == NULL) {
-		ret = errno == ENOENT ? 0 : err_sys(e, ERR_IO, "cannot open '%s'", dir);
+	if ((ret = recdir_list(dir, AUDIT_SPOOL_MAX, &names, &n, e)) < 0) {
 		lock_release(&lk);
 		return ret;
 	}
-	while ((de = readdir(d)) != NULL && n < AUDIT_SPOOL_MAX) {
-		size_t l = strlen(de->d_name);
-
-		if (de->d_name[0] == '.' || l < 6 || strcmp(de->d_name + l - 5, ".json") != 0)
-			continue;
-		names = xreallocarray(names, n + 1, sizeof(*names));
-		names[n++] = xstrdup(de->d_name);
-	}
-	closedir(d);
-	if (n)
-		qsort(names, n, sizeof(*names), cmp_names);
 	for (i = 0; i < n && (max == 0 || done < max); i++) {
 		char *p = path_join(dir, names[i]);
 		struct buf b = BUF_INIT;
@@ -191,9 +148,7 @@ audit_spool_import(struct store *s, const char *dir, size_t max, size_t *importe
 		buf_release(&b);
 		free(p);
 	}
-	for (i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
+	recdir_names_release(names, n);
 	lock_release(&lk);
 	if (imported)
 		*imported = done;

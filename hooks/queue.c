@@ -3,7 +3,6 @@
 #include "hooks/queue.h"
 
 #include <dirent.h>
-#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +13,7 @@
 
 #include "util/buf.h"
 #include "util/file.h"
+#include "util/recdir.h"
 #include "util/state.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
@@ -45,28 +45,11 @@ queue_count(const char *dir, size_t limit)
 	return n;
 }
 
-static int
-write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 int
 queue_add(const char *dir, const cJSON *body, struct err *e)
 {
 	struct timespec t;
-	char *text = NULL, *tmp = NULL, *final = NULL, *mark;
+	char *text = NULL, *mark;
 	struct stat st;
 	int fd = -1, ret = 0;
 	size_t len;
@@ -103,44 +86,13 @@ queue_add(const char *dir, const cJSON *body, struct err *e)
 		ret = err_set(e, ERR_LIMIT, "hook event queue is full (%d events)", QUEUE_MAX_FILES);
 		goto out;
 	}
-	tmp = xasprintf("%s/.tmp-%lld.%09ld-%ld", dir, (long long)t.tv_sec, t.tv_nsec, (long)getpid());
-	final = xasprintf("%s/%lld.%09ld-%ld.json", dir, (long long)t.tv_sec, t.tv_nsec,
-			  (long)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		ret = err_sys(e, ERR_IO, "cannot create '%s'", tmp);
-		goto out;
-	}
-	if (write_all(fd, text, len) < 0 || write_all(fd, "\n", 1) < 0) {
-		ret = err_sys(e, ERR_IO, "cannot write '%s'", tmp);
-		unlink(tmp);
-		goto out;
-	}
-	if (close(fd) < 0) {
-		fd = -1;
-		ret = err_sys(e, ERR_IO, "cannot write '%s'", tmp);
-		unlink(tmp);
-		goto out;
-	}
-	fd = -1;
-	if (rename(tmp, final) < 0) {
-		ret = err_sys(e, ERR_IO, "cannot queue '%s'", final);
-		unlink(tmp);
-	}
+	ret = recdir_add(dir, text, len, 1, "queue", e);
 out:
 	if (fd >= 0)
 		close(fd);
 	free(mark);
 	free(text);
-	free(tmp);
-	free(final);
 	return ret;
-}
-
-static int
-cmp_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 int
@@ -148,29 +100,13 @@ queue_drain(const char *dir, size_t max,
 	    int (*send)(const char *body, size_t len, void *arg), void *arg,
 	    size_t *sent, struct err *e)
 {
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	char **names = NULL;
-	size_t n = 0, i;
-	int ret = 0;
+	char **names;
+	size_t n, i;
+	int ret;
 
 	*sent = 0;
-	if (d == NULL) {
-		if (errno == ENOENT)
-			return 0;
-		return err_sys(e, ERR_IO, "cannot open '%s'", dir);
-	}
-	while ((de = readdir(d)) != NULL) {
-		size_t l = strlen(de->d_name);
-
-		if (de->d_name[0] == '.' || l < 6 || strcmp(de->d_name + l - 5, ".json") != 0)
-			continue;
-		names = xreallocarray(names, n + 1, sizeof(*names));
-		names[n++] = xstrdup(de->d_name);
-	}
-	closedir(d);
-	if (n)
-		qsort(names, n, sizeof(*names), cmp_names);
+	if ((ret = recdir_list(dir, 0, &names, &n, e)) < 0)
+		return ret;
 	for (i = 0; i < n && (max == 0 || *sent < max); i++) {
 		char *p = path_join(dir, names[i]);
 		struct buf b = BUF_INIT;
@@ -195,8 +131,6 @@ queue_drain(const char *dir, size_t max,
 		unlink(mark);
 		free(mark);
 	}
-	for (i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
+	recdir_names_release(names, n);
 	return ret;
 }
