@@ -37,14 +37,12 @@ add(cJSON *o, const char *k, const char *v)
 		cJSON_AddStringToObject(o, k, v);
 }
 
-int
-audit_spool_add(const char *dir, const struct store_event *ev, struct err *e)
+char *
+audit_record_text(const struct store_event *ev, struct err *e)
 {
 	struct timespec t;
-	char now[STORE_TIME_LEN + 1], *text = NULL;
+	char now[STORE_TIME_LEN + 1], *text;
 	cJSON *o;
-	int ret = 0;
-	size_t len;
 
 	clock_gettime(CLOCK_REALTIME, &t);
 	store_time_format(&t, now);
@@ -62,12 +60,20 @@ audit_spool_add(const char *dir, const struct store_event *ev, struct err *e)
 	text = cJSON_PrintUnformatted(o);
 	cJSON_Delete(o);
 	if (text == NULL)
-		return err_set(e, ERR_INVALID, "audit record cannot be serialised");
-	len = strlen(text);
-	if ((ret = file_mkdirs(dir, 0700, e)) < 0)
-		goto out;
-	ret = recdir_add(dir, text, len, 0, "spool", e);
-out:
+		err_set(e, ERR_INVALID, "audit record cannot be serialised");
+	return text;
+}
+
+int
+audit_spool_add(const char *dir, const struct store_event *ev, struct err *e)
+{
+	char *text = audit_record_text(ev, e);
+	int ret;
+
+	if (text == NULL)
+		return -ERR_INVALID;
+	if ((ret = file_mkdirs(dir, 0700, e)) == 0)
+		ret = recdir_add(dir, text, strlen(text), 0, "spool", e);
 	free(text);
 	return ret;
 }
@@ -85,7 +91,8 @@ audit_spool_import(struct store *s, const char *dir, size_t max, size_t *importe
 {
 	struct lock lk = LOCK_INIT;
 	char **names = NULL;
-	size_t n = 0, i, done = 0;
+	size_t n = 0, i, done = 0, taken = 0;
+	long long id;
 	int ret = 0;
 
 	if (imported)
@@ -129,7 +136,10 @@ audit_spool_import(struct store *s, const char *dir, size_t max, size_t *importe
 			ev.server_name = str(o, "server_name");
 			ev.config_hash = str(o, "config_hash");
 			ev.details = cJSON_IsObject(det) ? det : NULL;
-			ret = store_event_add(s, &ev, NULL, e);
+			/* A hook stopped at its deadline may have spooled a
+			 * record it had just stored. */
+			ev.once = 1;
+			ret = store_event_add(s, &ev, &id, e);
 			if (ret == -ERR_INVALID) {
 				/* a record the store refuses (bad time…) is dropped */
 				err_clear(e);
@@ -141,6 +151,7 @@ audit_spool_import(struct store *s, const char *dir, size_t max, size_t *importe
 				break;
 			} else {
 				done++;
+				taken += id != 0;
 			}
 		}
 		unlink(p);
@@ -151,6 +162,6 @@ audit_spool_import(struct store *s, const char *dir, size_t max, size_t *importe
 	recdir_names_release(names, n);
 	lock_release(&lk);
 	if (imported)
-		*imported = done;
+		*imported = taken;
 	return ret;
 }

@@ -17,6 +17,12 @@
 char *audit_spool_dir(struct err *e);
 
 /*
+ * One event as a spool file holds it (its time fixed now when ev->time is
+ * NULL): a new string, or NULL with e.
+ */
+char *audit_record_text(const struct store_event *ev, struct err *e);
+
+/*
  * Spool one event (its time fixed now when ev->time is NULL) as a 0600
  * JSON file, created under a temporary name and renamed. 0 or -ERR_*.
  */
@@ -28,7 +34,8 @@ int audit_spool_add(const char *dir, const struct store_event *ev, struct err *e
  * the first store error. Importers exclude each other with a lock on dir:
  * with max > 0 (a hook) a busy lock means someone else imports and 0 is
  * returned at once; with max 0 it is waited for up to AUDIT_IMPORT_WAIT_MS.
- * *imported (optional) gets the count. 0 or -ERR_*.
+ * *imported (optional) gets the count of events added (a record the store
+ * already holds, store_event.once, is removed without counting). 0 or -ERR_*.
  */
 int audit_spool_import(struct store *s, const char *dir, size_t max, size_t *imported,
 		       struct err *e);

@@ -20,6 +20,7 @@
 #include "store/store.h"
 #include "util/buf.h"
 #include "util/file.h"
+#include "util/recdir.h"
 #include "util/state.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
@@ -28,6 +29,17 @@
 #define REDACT_CAP	(64u * 1024)	/* text looked at for secrets */
 #define QUEUE_STR_CAP	(16u * 1024)	/* per string in the queued payload */
 #define COPILOT_GITHUB_MCP	"https://api.githubcopilot.com/mcp/"
+
+/* An audit record kept for after the reply (record(), flush_records()). */
+struct pending_rec {
+	char *type, *server, *hash;
+	cJSON *details;
+	char time[STORE_TIME_LEN + 1];
+	char *text;			/* as spooled (audit_record_text()) */
+	size_t len;
+	struct recdir_slot slot;	/* its spool file names */
+	volatile sig_atomic_t done;	/* in the store or the spool */
+};
 
 /* ---- watchdog --------------------------------------------------------------
  * Clients let a call through when a hook crashes or times out, so the hook
@@ -40,6 +52,10 @@ static volatile sig_atomic_t wd_exit_after;
 static const char *volatile wd_out, *volatile wd_err;
 static volatile size_t wd_out_len, wd_err_len;
 static volatile int wd_exit_code, wd_out_fd = 1, wd_err_fd = 2;
+/* After the reply: the records not yet recorded are spooled at the deadline
+ * (recdir_slot_write() is safe here), so running out of time loses none. */
+static struct pending_rec *volatile wd_recs;
+static volatile size_t wd_nrecs;
 
 static int
 wd_write(int fd, const char *p, size_t n)
@@ -60,6 +76,8 @@ wd_write(int fd, const char *p, size_t n)
 static void
 wd_handler(int sig)
 {
+	size_t i;
+
 	(void)sig;
 	if (!wd_replied) {
 		if (wd_out_len)
@@ -68,7 +86,27 @@ wd_handler(int sig)
 			wd_write(wd_err_fd, wd_err, wd_err_len);
 		_exit(wd_exit_code);
 	}
+	for (i = 0; i < wd_nrecs; i++)
+		if (!wd_recs[i].done && wd_recs[i].text)
+			recdir_slot_write(&wd_recs[i].slot, wd_recs[i].text, wd_recs[i].len, 0);
 	_exit(wd_exit_after);
+}
+
+/* Keep the watchdog out while a record is being written. */
+static void
+wd_hold(sigset_t *old)
+{
+	sigset_t s;
+
+	sigemptyset(&s);
+	sigaddset(&s, SIGALRM);
+	sigprocmask(SIG_BLOCK, &s, old);
+}
+
+static void
+wd_release(const sigset_t *old)
+{
+	sigprocmask(SIG_SETMASK, old, NULL);
 }
 
 /* Point the watchdog at fb (which must outlive the run). */
@@ -132,10 +170,7 @@ struct run {
 	char *cache_dir;
 	struct store *store;
 	int store_failed;
-	struct pending_rec {
-		char *type, *server, *hash;
-		cJSON *details;
-	} *recs;
+	struct pending_rec *recs;
 	size_t n_recs;
 	char hostname[256];
 	const char *username;
@@ -405,6 +440,7 @@ record(struct run *r, const char *type, const char *server, const char *hash, cJ
 
 	r->recs = xreallocarray(r->recs, r->n_recs + 1, sizeof(*r->recs));
 	p = &r->recs[r->n_recs++];
+	memset(p, 0, sizeof(*p));
 	p->type = xstrdup(type);
 	p->server = server ? xstrdup(server) : NULL;
 	p->hash = hash && *hash ? xstrdup(hash) : NULL;
@@ -431,63 +467,126 @@ spool_dir(const struct run *r)
 	return audit_spool_dir(&e);
 }
 
+/* The store event of record p. */
+static void
+rec_event(const struct run *r, const struct pending_rec *p, struct store_event *ev)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->type = p->type;
+	ev->time = p->time;
+	ev->hostname = r->hostname[0] ? r->hostname : NULL;
+	ev->username = r->username;
+	ev->client = hook_client_id(r->client);
+	ev->server_name = p->server;
+	ev->config_hash = p->hash;
+	ev->details = p->details;
+}
+
 /*
- * Write the records to the store; what it cannot take in time goes to the
- * spool, and a few spooled records of earlier runs come back in.
+ * After the reply, before anything that can take time: fix each record's
+ * time, and make its spool text and file names for the watchdog, which
+ * spools what is not recorded yet when the recording time runs out.
  */
 static void
-flush_records(struct run *r)
+prepare_records(struct run *r)
 {
-	struct store *s;
+	struct err e = ERR_INIT;
+	sigset_t old;
 	char *dir;
 	size_t i;
 
 	if (r->n_recs == 0)
 		return;
 	dir = spool_dir(r);
+	if (dir && file_mkdirs(dir, 0700, &e) < 0) {
+		free(dir);
+		dir = NULL;
+	}
+	for (i = 0; i < r->n_recs; i++) {
+		struct pending_rec *p = &r->recs[i];
+		struct store_event ev;
+		struct timespec t;
+
+		clock_gettime(CLOCK_REALTIME, &t);
+		store_time_format(&t, p->time);
+		if (dir == NULL)
+			continue;
+		rec_event(r, p, &ev);
+		if ((p->text = audit_record_text(&ev, &e)) == NULL)
+			continue;
+		p->len = strlen(p->text);
+		recdir_slot_init(&p->slot, dir);
+	}
+	free(dir);
+	wd_hold(&old);
+	wd_recs = r->recs;
+	wd_nrecs = r->n_recs;
+	wd_release(&old);
+}
+
+/*
+ * Write the records to the store; what it cannot take in time goes to the
+ * spool, and a few spooled records of earlier runs come back in. The
+ * watchdog stays free to stop a store that hangs: it then spools the
+ * records not done, and the import skips one the store had taken just
+ * before (store_event.once). A spool write holds it off: it is quick, and
+ * the watchdog would write the same file.
+ */
+static void
+flush_records(struct run *r)
+{
+	struct store *s;
+	sigset_t old;
+	size_t i;
+
+	if (r->n_recs == 0)
+		return;
 	s = store_for(r);
 	for (i = 0; i < r->n_recs; i++) {
 		struct pending_rec *p = &r->recs[i];
 		struct store_event ev;
 		struct err e = ERR_INIT;
-		char now[STORE_TIME_LEN + 1];
-		struct timespec t;
 
-		clock_gettime(CLOCK_REALTIME, &t);
-		store_time_format(&t, now);
-		memset(&ev, 0, sizeof(ev));
-		ev.type = p->type;
-		ev.time = now;
-		ev.hostname = r->hostname[0] ? r->hostname : NULL;
-		ev.username = r->username;
-		ev.client = hook_client_id(r->client);
-		ev.server_name = p->server;
-		ev.config_hash = p->hash;
-		ev.details = p->details;
-		if (s == NULL || store_event_add(s, &ev, NULL, &e) < 0) {
-			s = NULL;
-			if (dir)
-				audit_spool_add(dir, &ev, &e);
+		rec_event(r, p, &ev);
+		if (s && store_event_add(s, &ev, NULL, &e) == 0) {
+			p->done = 1;
+			continue;
+		}
+		s = NULL;
+		if (p->text) {
+			wd_hold(&old);
+			if (recdir_slot_write(&p->slot, p->text, p->len, 0) == 0)
+				p->done = 1;
+			wd_release(&old);
 		}
 	}
-	if (s && dir && remaining_ms(r) > 500) {
+	if (s && remaining_ms(r) > 500) {
 		struct err e = ERR_INIT;
+		char *dir = spool_dir(r);
 
-		audit_spool_import(s, dir, AUDIT_IMPORT_BATCH, NULL, &e);
+		if (dir)
+			audit_spool_import(s, dir, AUDIT_IMPORT_BATCH, NULL, &e);
+		free(dir);
 	}
-	free(dir);
 }
 
 static void
 records_release(struct run *r)
 {
+	sigset_t old;
 	size_t i;
 
+	wd_hold(&old);
+	wd_recs = NULL;
+	wd_nrecs = 0;
+	wd_release(&old);
 	for (i = 0; i < r->n_recs; i++) {
 		free(r->recs[i].type);
 		free(r->recs[i].server);
 		free(r->recs[i].hash);
 		cJSON_Delete(r->recs[i].details);
+		free(r->recs[i].text);
+		recdir_slot_release(&r->recs[i].slot);
 	}
 	free(r->recs);
 	r->recs = NULL;
@@ -1142,6 +1241,7 @@ reply:
 	r.deadline_ms = elapsed_ms(&r) + HOOK_RECORD_MS;
 	if (o->watchdog)
 		wd_arm(HOOK_RECORD_MS);
+	prepare_records(&r);
 	enqueue(&r);
 	flush_records(&r);
 	if (o->watchdog)

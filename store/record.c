@@ -874,6 +874,35 @@ fail:
 	return ret;
 }
 
+/* Is an event identical to ev (at time when) stored? 1, 0 or -ERR_*. */
+static int
+event_stored(struct store *s, const char *when, const struct store_event *ev, struct err *e)
+{
+	sqlite3_stmt *q = NULL;
+	char *text = ev->details ? cJSON_PrintUnformatted(ev->details) : NULL;
+	int ret, rc;
+
+	ret = store_prepare(s, "SELECT 1 FROM events WHERE time = ?1 AND type = ?2 AND "
+			       "client IS ?3 AND server_name IS ?4 AND config_hash IS ?5 AND "
+			       "details = ?6 LIMIT 1", &q, e);
+	if (ret == 0) {
+		store_bind_text(q, 1, when);
+		store_bind_text(q, 2, ev->type);
+		store_bind_text(q, 3, ev->client);
+		store_bind_text(q, 4, ev->server_name);
+		store_bind_text(q, 5, ev->config_hash);
+		store_bind_text(q, 6, text ? text : "{}");
+		rc = sqlite3_step(q);
+		if (rc == SQLITE_ROW)
+			ret = 1;
+		else if (rc != SQLITE_DONE)
+			ret = store_sql_err(s, e, "cannot record an event");
+		sqlite3_finalize(q);
+	}
+	cJSON_free(text);
+	return ret;
+}
+
 int
 store_event_add(struct store *s, const struct store_event *ev, long long *id, struct err *e)
 {
@@ -924,6 +953,19 @@ store_event_add(struct store *s, const struct store_event *ev, long long *id, st
 		if (rc != SQLITE_ROW) {
 			ret = store_sql_err(s, e, "cannot record an event");
 			goto fail;
+		}
+	}
+	if (ev->once) {
+		int dup = event_stored(s, when, ev, e);
+
+		if (dup < 0) {
+			ret = dup;
+			goto fail;
+		}
+		if (dup) {
+			if (id)
+				*id = 0;
+			return store_commit(s, e);
 		}
 	}
 	ret = store_prepare(s, "INSERT INTO events (time, type, device, scan, username, client, "

@@ -147,6 +147,9 @@ struct store_event {
 	const char *server_name;
 	const char *config_hash;
 	const cJSON *details;		/* object stored as JSON text; NULL = {} */
+	int once;			/* skip it when an identical event (same time,
+					 * type, client, server, hash and details) is
+					 * stored: a record written again from a spool */
 };
 
 /* Append one event in its own transaction; *id (optional) gets its id. */

@@ -30,45 +30,77 @@ write_all(int fd, const char *p, size_t n)
 	return 0;
 }
 
-int
-recdir_add(const char *dir, const char *text, size_t len, int nl, const char *what,
-	   struct err *e)
+void
+recdir_slot_init(struct recdir_slot *s, const char *dir)
 {
 	/* Within one process, names differ even where the clock is coarse. */
 	static unsigned seq;
 	struct timespec t;
-	char *tmp, *final;
-	int fd, ret = 0;
 
 	clock_gettime(CLOCK_REALTIME, &t);
 	seq++;
-	tmp = xasprintf("%s/.tmp-%lld.%09ld-%ld-%010u", dir, (long long)t.tv_sec, t.tv_nsec,
-			(long)getpid(), seq);
-	final = xasprintf("%s/%lld.%09ld-%ld-%010u.json", dir, (long long)t.tv_sec, t.tv_nsec,
-			  (long)getpid(), seq);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		ret = err_sys(e, ERR_IO, "cannot create '%s'", tmp);
-		goto out;
-	}
+	s->tmp = xasprintf("%s/.tmp-%lld.%09ld-%ld-%010u", dir, (long long)t.tv_sec, t.tv_nsec,
+			   (long)getpid(), seq);
+	s->final = xasprintf("%s/%lld.%09ld-%ld-%010u.json", dir, (long long)t.tv_sec, t.tv_nsec,
+			     (long)getpid(), seq);
+}
+
+void
+recdir_slot_release(struct recdir_slot *s)
+{
+	free(s->tmp);
+	free(s->final);
+	s->tmp = s->final = NULL;
+}
+
+/* Remove the temporary file of a failed write, keeping errno. */
+static int
+undo(const struct recdir_slot *s, int step)
+{
+	int saved = errno;
+
+	unlink(s->tmp);
+	errno = saved;
+	return step;
+}
+
+int
+recdir_slot_write(const struct recdir_slot *s, const char *text, size_t len, int nl)
+{
+	int fd = open(s->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+
+	if (fd < 0)
+		return RECDIR_CREATE;
 	if (write_all(fd, text, len) < 0 || (nl && write_all(fd, "\n", 1) < 0)) {
-		ret = err_sys(e, ERR_IO, "cannot write '%s'", tmp);
+		int saved = errno;
+
 		close(fd);
-		unlink(tmp);
-		goto out;
+		errno = saved;
+		return undo(s, RECDIR_WRITE);
 	}
-	if (close(fd) < 0) {
-		ret = err_sys(e, ERR_IO, "cannot write '%s'", tmp);
-		unlink(tmp);
-		goto out;
-	}
-	if (rename(tmp, final) < 0) {
-		ret = err_sys(e, ERR_IO, "cannot %s '%s'", what, final);
-		unlink(tmp);
-	}
-out:
-	free(tmp);
-	free(final);
+	if (close(fd) < 0)
+		return undo(s, RECDIR_WRITE);
+	if (rename(s->tmp, s->final) < 0)
+		return undo(s, RECDIR_RENAME);
+	return 0;
+}
+
+int
+recdir_add(const char *dir, const char *text, size_t len, int nl, const char *what,
+	   struct err *e)
+{
+	struct recdir_slot s;
+	int ret;
+
+	recdir_slot_init(&s, dir);
+	ret = recdir_slot_write(&s, text, len, nl);
+	if (ret == RECDIR_CREATE)
+		ret = err_sys(e, ERR_IO, "cannot create '%s'", s.tmp);
+	else if (ret == RECDIR_WRITE)
+		ret = err_sys(e, ERR_IO, "cannot write '%s'", s.tmp);
+	else if (ret == RECDIR_RENAME)
+		ret = err_sys(e, ERR_IO, "cannot %s '%s'", what, s.final);
+	recdir_slot_release(&s);
 	return ret;
 }
 

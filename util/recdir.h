@@ -19,6 +19,23 @@ int recdir_add(const char *dir, const char *text, size_t len, int nl, const char
 	       struct err *e);
 
 /*
+ * A record's file names, made ahead (recdir_slot_init()) so that a signal
+ * handler can still write the record: recdir_slot_write() only calls open,
+ * write, close, rename and unlink, and keeps errno.
+ */
+struct recdir_slot {
+	char *tmp, *final;
+};
+
+void recdir_slot_init(struct recdir_slot *s, const char *dir);
+void recdir_slot_release(struct recdir_slot *s);
+
+enum recdir_step { RECDIR_CREATE = -1, RECDIR_WRITE = -2, RECDIR_RENAME = -3 };
+
+/* Write the record to its slot: 0, or the step that failed (errno set). */
+int recdir_slot_write(const struct recdir_slot *s, const char *text, size_t len, int nl);
+
+/*
  * The record names in dir ("*.json", not dot files), sorted, at most max
  * (0: all). *names is an array of *n new strings (recdir_names_release()).
  * A missing directory is empty. Returns 0 or -ERR_IO.

@@ -133,6 +133,30 @@ for cls in write fsync rename alloc; do
 done
 check "hook: a deny that cannot be written to stdout was swept" test -f blocked-reply
 [ "$MAXA" -gt 0 ] && check "hook: out of memory before the answer was swept" test -f blocked-oom
+
+# A store that hangs (every write to it stalls 20 s, as on a hung disk): the
+# hook still answers, stops at its recording deadline (2 s after the reply)
+# and spools the records; the next import takes each exactly once.
+if [ -z "${RUNLAYER_VALGRIND:-}" ]; then
+	prep
+	t0=$(date +%s)
+	env FAULT_FN=write FAULT_PATH=inventory.db FAULT_FROM=1 FAULT_DELAY_MS=20000 \
+		LD_PRELOAD="$PRELOAD" "$RUNLAYER" hook --client claude_code <hook.json >out 2>err
+	rc=$? took=$(( $(date +%s) - t0 ))
+	check "hook, hung store: still denies (exit $rc)" \
+		sh -c "[ $rc -eq 0 ] && grep -q '\"permissionDecision\":\"deny\"' out"
+	check "hook, hung store: exits within the recording deadline (${took}s)" [ "$took" -le 8 ]
+	spooled=$(ls "$R/audit-pending" 2>/dev/null | grep -c '\.json$')
+	check "hook, hung store: its $dr records were spooled ($spooled)" [ "$spooled" -eq "$dr" ]
+	check "hook, hung store: the queue still got its event" \
+		test "$(ls "$R/queue/hook-events" | grep -c '\.json$')" -ge 1
+	expect_rc "hook, hung store: inventory events imports the spool" 0 "$RUNLAYER" inventory events -q
+	check "hook, hung store: every record in the store once" \
+		[ "$(db "select count(*) from events where json_extract(details,'\$.session_id') = 's-1'")" -eq "$dr" ]
+	check "hook, hung store: the spool is empty" \
+		[ "$(ls "$R/audit-pending" 2>/dev/null | grep -c '\.json$')" -eq 0 ]
+	check "hook, hung store: the database is intact" [ "$(integrity "$DB")" = ok ]
+fi
 FIN=/dev/null
 
 done_testing

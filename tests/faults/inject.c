@@ -18,6 +18,8 @@
  *                 exits (so a test can count, then fail each call in turn)
  *   FAULT_LOG     file that gets one line per injected fault
  *                 ("<class> <call> <n> <errno> <path>")
+ *   FAULT_DELAY_MS  instead of failing, a chosen call stalls this long and
+ *                 then goes through (a hung disk or network file system)
  *
  * Only the process that loaded the shim is affected: LD_PRELOAD is removed
  * from its environment (programs it runs start clean) and a forked child
@@ -34,6 +36,7 @@
 #include <string.h>
 #include <sys/types.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 enum fault_class {
@@ -50,6 +53,7 @@ static int fault_off;		/* a forked child: pass everything through */
 static unsigned fault_classes;
 static unsigned long fault_nth, fault_from;
 static int fault_errno = ENOSPC;
+static unsigned long fault_delay_ms;
 static char fault_path[512];
 static char fault_count_file[1024];
 static char fault_log_file[1024];
@@ -186,6 +190,7 @@ fault_init(void)
 	fault_classes = parse_classes(getenv("FAULT_FN"));
 	fault_nth = env_ulong("FAULT_NTH");
 	fault_from = env_ulong("FAULT_FROM");
+	fault_delay_ms = env_ulong("FAULT_DELAY_MS");
 	env_copy("FAULT_PATH", fault_path, sizeof(fault_path));
 	env_copy("FAULT_COUNT", fault_count_file, sizeof(fault_count_file));
 	env_copy("FAULT_LOG", fault_log_file, sizeof(fault_log_file));
@@ -278,6 +283,15 @@ fault_now(unsigned c, const char *call, int fd, const char *path, const char *pa
 		log_fault(call, nth, seen);
 	}
 	fault_busy = 0;
+	if (hit && fault_delay_ms) {
+		struct timespec ts;
+
+		ts.tv_sec = (time_t)(fault_delay_ms / 1000);
+		ts.tv_nsec = (long)(fault_delay_ms % 1000) * 1000000L;
+		while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+			;
+		return 0;
+	}
 	return hit;
 }
 

@@ -20,6 +20,7 @@ main(void)
 	struct err e = ERR_INIT;
 	cJSON *det = cJSON_Parse("{\"session_id\":\"s1\",\"decision\":\"deny\"}");
 	size_t n = 99;
+	int ret;
 
 	if (mkdtemp(tmp) == NULL)
 		return 1;
@@ -52,6 +53,22 @@ main(void)
 	}
 	ok(audit_spool_import(s, dir, 0, &n, &e) == 0 && n == 0, "nothing left to import");
 	ok(audit_spool_import(s, "/nonexistent/spool", 0, &n, &e) == 0, "no spool dir: nothing to do");
+
+	/* A record stored, then spooled as well (a hook stopped between the
+	 * two): the import keeps one. A record differing only in its details
+	 * is another record. */
+	ev.type = "security_decision";
+	ev.time = "2026-01-02T03:04:09.000Z";
+	ok(store_event_add(s, &ev, NULL, &e) == 0, "store a record");
+	ok(audit_spool_add(dir, &ev, &e) == 0, "spool the same record");
+	cJSON_ReplaceItemInObject(det, "decision", cJSON_CreateString("allow"));
+	ok(audit_spool_add(dir, &ev, &e) == 0, "spool one that differs in its details");
+	ok(audit_spool_add(dir, &ev, &e) == 0, "and that one twice");
+	ret = audit_spool_import(s, dir, 0, &n, &e);
+	ok(ret == 0 && n == 1, "import: 1 taken (%zu)", n);
+	store_event_rows_release(&rows);
+	ret = store_events(s, NULL, NULL, 0, &rows, &e);
+	ok(ret == 0 && rows.n == 4, "the stored record is not repeated: 4 events (%zu)", rows.n);
 	store_event_rows_release(&rows);
 	store_close(s);
 	cJSON_Delete(det);
