@@ -22,18 +22,11 @@
 # logs of every run. Exit: 0 pass, 1 failure, 77 skipped (no client).
 set -u
 : "${RUNLAYER:?RUNLAYER must point at the runlayer binary}"
-top=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
 here=$top/tests/clients/enforce
-npm_dir=${CLIENTS_NPM_DIR:-$top/build/clients-npm}
-bin=$npm_dir/node_modules/.bin
-CLAUDE_PKG=@anthropic-ai/claude-code@2.1.197
 CLIENT_TIMEOUT=${CLIENT_TIMEOUT:-120}
 
-n=0
-failures=0
-pass() { n=$((n + 1)); echo "ok $n - $1"; }
-fail() { n=$((n + 1)); failures=$((failures + 1)); echo "not ok $n - $1"; }
-skip() { echo "1..0 # SKIP $*"; exit 77; }
 # is DESC GOT WANT: exact comparison, both shown on failure.
 is() {
 	if [ "$2" = "$3" ]; then
@@ -47,62 +40,26 @@ is() {
 contains() { if grep -qF -- "$3" "$2"; then pass "$1"; else fail "$1 ('$3' not in $(basename "$2"))"; fi; }
 lacks() { if grep -qF -- "$3" "$2"; then fail "$1 ('$3' in $(basename "$2"))"; else pass "$1"; fi; }
 
-case $RUNLAYER in
-/*) ;;
-*) echo "enforce_claude.sh: RUNLAYER must be an absolute path" >&2; exit 1 ;;
-esac
-[ -x "$RUNLAYER" ] || { echo "enforce_claude.sh: $RUNLAYER is not executable" >&2; exit 1; }
-command -v python3 >/dev/null 2>&1 || skip "python3 not found"
-command -v timeout >/dev/null 2>&1 || skip "timeout not found"
-
-installed() {
-	[ -x "$bin/claude" ] && "$bin/claude" --version 2>/dev/null | grep -q '^2\.1\.197 '
-}
-if ! installed; then
-	command -v npm >/dev/null 2>&1 || skip "npm not found: cannot install the clients"
-	echo "# installing $CLAUDE_PKG into $npm_dir"
-	mkdir -p "$npm_dir"
-	npm install --prefix "$npm_dir" --no-audit --no-fund --loglevel=error \
-		--fetch-retries=1 --fetch-timeout=60000 "$CLAUDE_PKG" \
-		>"$npm_dir/install.log" 2>&1 || skip "npm install failed: see $npm_dir/install.log"
-	installed || skip "claude does not run after npm install"
-fi
+need_runlayer -x
+need python3 timeout
+need_clients claude
 
 start=$(date +%s)
 # Outside any git work tree and below no .mcp.json (Claude reads ancestors).
-work=$(mktemp -d "${TMPDIR:-/tmp}/runlayer-enforce-claude.XXXXXX") || exit 1
-mock_pid=
-stop_mock() {
-	if [ -n "$mock_pid" ]; then
-		kill "$mock_pid" 2>/dev/null
-		wait "$mock_pid" 2>/dev/null
-		mock_pid=
-	fi
-}
-cleanup() {
-	stop_mock
-	if [ -n "${KEEP:-}" ]; then echo "# kept $work"; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
-trap 'exit 1' HUP INT TERM
-d=$work
-while [ "$d" != / ]; do
-	d=$(dirname "$d")
-	if [ -e "$d/.mcp.json" ] || [ -e "$d/.git" ]; then
-		echo "not ok 1 - scratch ancestor $d has .mcp.json or .git"
-		echo "1..1"
-		exit 1
-	fi
-done
+scratch enforce-claude
+if leak=$(leaky_ancestor "$work" .mcp.json .git); then
+	echo "not ok 1 - scratch ancestor ${leak%/*} has .mcp.json or .git"
+	echo "1..1"
+	exit 1
+fi
 
 # Hermetic: the scratch home for Claude and for runlayer (and its hook).
 H=$work/home
 proj=$H/work/app
 mkdir -p "$proj" "$H/.claude"
-export HOME="$H" NO_COLOR=1 LC_ALL=C TZ=UTC
-unset RUNLAYER_HOME RUNLAYER_DB RUNLAYER_HOST CLAUDE_CONFIG_DIR ANTHROPIC_API_KEY \
-	ANTHROPIC_AUTH_TOKEN ANTHROPIC_BASE_URL ANTHROPIC_MODEL XDG_CONFIG_HOME \
-	XDG_DATA_HOME XDG_STATE_HOME XDG_CACHE_HOME
+hermetic_unset="$hermetic_unset CLAUDE_CONFIG_DIR ANTHROPIC_API_KEY ANTHROPIC_AUTH_TOKEN
+	ANTHROPIC_BASE_URL ANTHROPIC_MODEL"
+be_hermetic "$H"
 hookbin=$(dirname "$RUNLAYER")/runlayer-hook
 calls=$work/calls.log	# one line per tools/call, from every stub server
 stub=$here/stub_mcp.py
@@ -186,18 +143,10 @@ rl() { "$RUNLAYER" "$@"; }
 run_claude() {
 	name=$1; shift
 	: >"$calls"
-	rm -f "$work/port"
-	python3 "$here/mock_claude.py" "$work/port" "$work/$name.req" \
-		"$T_SHADOW" "$T_ALLOWED" "$T_GHOST" 2>"$work/$name.mock.err" &
-	mock_pid=$!
-	i=0
-	while [ ! -s "$work/port" ] && [ $i -lt 100 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	if [ ! -s "$work/port" ]; then
+	if ! start_mock claude "$work/port" "$work/$name.req" \
+		"$T_SHADOW" "$T_ALLOWED" "$T_GHOST" 2>"$work/$name.mock.err"; then
 		fail "$name: the mock model server did not start"
-		sed 's/^/#   /' "$work/$name.mock.err"
+		dump "$work/$name.mock.err"
 		stop_mock
 		return 1
 	fi
@@ -373,6 +322,4 @@ leaks=$(cd "$work" && grep -lF -- "$SECRET" ./*.out ./*.err ./*.req ./*.events .
 	./*.sessions ./*.toolu_mock_* 2>/dev/null; grep -rlF -- "$SECRET" "$H/.runlayer" 2>/dev/null)
 is "no output, request, record or queued event holds the secret" "$leaks" ""
 
-echo "1..$n"
-echo "# $((n - failures)) passed, $failures failed ($(($(date +%s) - start))s)"
-[ "$failures" -eq 0 ]
+tap_done " ($(($(date +%s) - start))s)"

@@ -16,97 +16,38 @@
 # VERBOSE=1 dumps the logs of every run. Exit: 0 pass, 1 failure, 77 skipped.
 set -u
 : "${RUNLAYER:?RUNLAYER must point at the runlayer binary}"
-top=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
 here=$top/tests/clients/enforce
-npm_dir=${CLIENTS_NPM_DIR:-$top/build/clients-npm}
-bin=$npm_dir/node_modules/.bin
-CLAUDE_PKG=@anthropic-ai/claude-code@2.1.197
-CODEX_PKG=@openai/codex@0.169.0
-GEMINI_PKG=@google/gemini-cli@0.61.0
 # A fake key on the shadow server's command line: it must never be printed
 # or recorded unredacted.
 SECRET=sk-proj-Zq7uN3bV9xK2mP5wR8tY1cF4hJ6gL0dS
 
-n=0
-failures=0
-pass() { n=$((n + 1)); echo "ok $n - $1"; }
-fail() { n=$((n + 1)); failures=$((failures + 1)); echo "not ok $n - $1"; }
-check() {	# description, command...
-	d=$1; shift
-	if "$@"; then pass "$d"; else fail "$d"; fi
-}
-skip() { echo "1..0 # SKIP $*"; exit 77; }
 start=$(date +%s)
 
-case $RUNLAYER in
-/*) ;;
-*) echo "enforce_codex.sh: RUNLAYER must be an absolute path" >&2; exit 1 ;;
-esac
-[ -x "$RUNLAYER" ] || { echo "enforce_codex.sh: $RUNLAYER is not executable" >&2; exit 1; }
+need_runlayer -x
 [ -x "$(dirname "$RUNLAYER")/runlayer-hook" ] ||
-	{ echo "enforce_codex.sh: no runlayer-hook beside $RUNLAYER" >&2; exit 1; }
-command -v python3 >/dev/null 2>&1 || skip "python3 not found"
-command -v timeout >/dev/null 2>&1 || skip "timeout not found"
-
-installed() {
-	[ -x "$bin/claude" ] && [ -x "$bin/codex" ] && [ -x "$bin/gemini" ] &&
-	"$bin/claude" --version 2>/dev/null | grep -q '^2\.1\.197 ' &&
-	"$bin/codex" --version 2>/dev/null | grep -q ' 0\.169\.0$' &&
-	GEMINI_CLI_NO_RELAUNCH=true "$bin/gemini" --version 2>/dev/null | grep -q '^0\.61\.0$'
-}
-if ! installed; then
-	command -v npm >/dev/null 2>&1 || skip "npm not found: cannot install the clients"
-	echo "# installing $CLAUDE_PKG $CODEX_PKG $GEMINI_PKG into $npm_dir"
-	mkdir -p "$npm_dir"
-	npm install --prefix "$npm_dir" --no-audit --no-fund --loglevel=error \
-		--fetch-retries=1 --fetch-timeout=60000 "$CLAUDE_PKG" "$CODEX_PKG" "$GEMINI_PKG" \
-		>"$npm_dir/install.log" 2>&1 || skip "npm install failed: see $npm_dir/install.log"
-	installed || skip "the clients do not run after npm install"
-fi
+	{ echo "$me: no runlayer-hook beside $RUNLAYER" >&2; exit 1; }
+need python3 timeout
+need_clients all
 
 # Outside any git work tree: Codex keys projects by the git root.
-work=$(mktemp -d "${TMPDIR:-/tmp}/runlayer-enforce-codex.XXXXXX") || exit 1
-mock_pid=
-cleanup() {
-	if [ -n "$mock_pid" ]; then
-		kill "$mock_pid" 2>/dev/null
-		wait "$mock_pid" 2>/dev/null
-	fi
-	if [ -n "${KEEP:-}" ]; then echo "# kept $work"; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
+scratch enforce-codex
 H=$work/home
 proj=$H/proj
 mkdir -p "$H/.codex" "$proj"
-d=$work
-while [ "$d" != / ]; do
-	d=$(dirname "$d")
-	for f in .git .codex; do
-		[ -e "$d/$f" ] && { echo "enforce_codex.sh: $d/$f would leak into Codex's view" >&2; exit 1; }
-	done
-done
+if leak=$(leaky_ancestor "$work" .git .codex); then
+	echo "$me: $leak would leak into Codex's view" >&2
+	exit 1
+fi
 
 # The hermetic environment of clients.md §6.1, for Codex and for us.
-hermetic() {
-	env -u CODEX_HOME -u OPENAI_API_KEY -u OPENAI_BASE_URL -u RUNLAYER_HOME \
-		-u RUNLAYER_DB -u RUNLAYER_HOST -u RUNLAYER_API_KEY -u RUNLAYER_MODE \
-		-u RUNLAYER_HOOK_DEADLINE_MS -u XDG_CONFIG_HOME -u XDG_DATA_HOME \
-		-u XDG_STATE_HOME -u XDG_CACHE_HOME \
-		HOME="$H" NO_COLOR=1 LC_ALL=C TZ=UTC "$@"
-}
-rl() { (cd "$proj" && hermetic "$RUNLAYER" "$@"); }
+hermetic_unset="$hermetic_unset CODEX_HOME OPENAI_API_KEY OPENAI_BASE_URL RUNLAYER_API_KEY
+	RUNLAYER_MODE RUNLAYER_HOOK_DEADLINE_MS"
+rl() { (cd "$proj" && hermetic "$H" "$RUNLAYER" "$@"); }
 
-python3 "$here/mock_codex.py" "$work/port" "$work/mock.log" shadow allowed \
-	>"$work/mock.err" 2>&1 &
-mock_pid=$!
-i=0
-while [ ! -s "$work/port" ] && [ $i -lt 100 ]; do
-	kill -0 "$mock_pid" 2>/dev/null || break
-	sleep 0.1
-	i=$((i + 1))
-done
-[ -s "$work/port" ] || { cat "$work/mock.err" >&2; echo "Bail out! the mock model did not start"; exit 1; }
+start_mock codex "$work/port" "$work/mock.log" shadow allowed >"$work/mock.err" 2>&1 ||
+	{ cat "$work/mock.err" >&2; echo "Bail out! the mock model did not start"; exit 1; }
 port=$(cat "$work/port")
 
 server() {	# name [extra args]
@@ -178,7 +119,7 @@ EOF
 run() {
 	: >"$work/tools.log"
 	: >"$work/mock.log"
-	(cd "$proj" && hermetic MOCK_KEY=dummy timeout -k 5 120 "$bin/codex" exec \
+	(cd "$proj" && hermetic "$H" MOCK_KEY=dummy timeout -k 5 120 "$bin/codex" exec \
 		--skip-git-repo-check "call the echo tool of every MCP server" \
 		</dev/null >"$work/$1.out" 2>"$work/$1.err")
 	rc=$?
@@ -385,6 +326,4 @@ else
 	pass "policy test --json redacts the server's args"
 fi
 
-echo "1..$n"
-echo "# $((n - failures)) passed, $failures failed ($(($(date +%s) - start)) s)"
-[ "$failures" -eq 0 ]
+tap_done " ($(($(date +%s) - start)) s)"

@@ -21,65 +21,19 @@
 # Exit: 0 pass, 1 failure, 77 skipped (no client, no python3).
 set -u
 : "${RUNLAYER:?RUNLAYER must point at the runlayer binary}"
-top=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
 here=$top/tests/clients/enforce
-npm_dir=${CLIENTS_NPM_DIR:-$top/build/clients-npm}
-bin=$npm_dir/node_modules/.bin
-CLAUDE_PKG=@anthropic-ai/claude-code@2.1.197
-CODEX_PKG=@openai/codex@0.169.0
-GEMINI_PKG=@google/gemini-cli@0.61.0
-
-n=0
-failures=0
-pass() { n=$((n + 1)); echo "ok $n - $1"; }
-fail() { n=$((n + 1)); failures=$((failures + 1)); echo "not ok $n - $1"; }
-check() {	# description, command...: pass when the command succeeds
-	d=$1; shift
-	if "$@"; then pass "$d"; else fail "$d"; fi
-}
-skip() { echo "1..0 # SKIP $*"; exit 77; }
 
 start=$(date +%s)
-case $RUNLAYER in
-/*) ;;
-*) echo "enforce_gemini.sh: RUNLAYER must be an absolute path" >&2; exit 1 ;;
-esac
-[ -x "$RUNLAYER" ] || { echo "enforce_gemini.sh: $RUNLAYER is not executable" >&2; exit 1; }
-command -v python3 >/dev/null 2>&1 || skip "python3 not found"
-command -v timeout >/dev/null 2>&1 || skip "timeout not found"
-
+need_runlayer -x
+need python3 timeout
 # The same install as run.sh and hooks_accept.sh, so the shared npm dir
 # keeps all three clients.
-installed() {
-	[ -x "$bin/gemini" ] &&
-	GEMINI_CLI_NO_RELAUNCH=true "$bin/gemini" --version 2>/dev/null | grep -q '^0\.61\.0$'
-}
-if ! installed; then
-	command -v npm >/dev/null 2>&1 || skip "npm not found: cannot install the clients"
-	echo "# installing $CLAUDE_PKG $CODEX_PKG $GEMINI_PKG into $npm_dir"
-	mkdir -p "$npm_dir"
-	npm install --prefix "$npm_dir" --no-audit --no-fund --loglevel=error \
-		--fetch-retries=1 --fetch-timeout=60000 "$CLAUDE_PKG" "$CODEX_PKG" "$GEMINI_PKG" \
-		>"$npm_dir/install.log" 2>&1 || skip "npm install failed: see $npm_dir/install.log"
-	installed || skip "gemini does not run after npm install"
-fi
+need_clients gemini
 
 # Outside any git work tree; the mock is killed whatever happens.
-work=$(mktemp -d "${TMPDIR:-/tmp}/runlayer-enforce-gemini.XXXXXX") || exit 1
-mock_pid=
-stop_mock() {
-	if [ -n "$mock_pid" ]; then
-		kill "$mock_pid" 2>/dev/null
-		wait "$mock_pid" 2>/dev/null
-		mock_pid=
-	fi
-}
-cleanup() {
-	stop_mock
-	if [ -n "${KEEP:-}" ]; then echo "# kept $work"; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
-trap 'exit 1' HUP INT TERM
+scratch enforce-gemini
 
 # A token the redaction knows (GitHub shape) in the shadow server's args
 # and env: nothing we print, record or queue may contain it.
@@ -87,18 +41,11 @@ secret=ghp_R7x2Kq9Lm4Np6Vb8Zc1Wd3Fg5Hj7Kl9Mn0Pq
 
 # Everything our binaries and the client could pick up from the caller.
 # The hook inherits the client's environment.
-hermetic() {	# home, command...
-	_home=$1; shift
-	env -u RUNLAYER_HOME -u RUNLAYER_DB -u RUNLAYER_HOST -u RUNLAYER_API_KEY \
-		-u RUNLAYER_HOOK_DEADLINE_MS -u RUNLAYER_DEVICE_ID -u RUNLAYER_USERNAME \
-		-u GEMINI_API_KEY -u GOOGLE_API_KEY -u GEMINI_CLI_HOME \
-		-u GEMINI_CLI_SYSTEM_SETTINGS_PATH -u GEMINI_CLI_SYSTEM_DEFAULTS_PATH \
-		-u GEMINI_CLI_TRUST_WORKSPACE -u GEMINI_CLI_TRUSTED_FOLDERS_PATH \
-		-u GEMINI_RESTRICTED_MODE -u GOOGLE_GENAI_USE_VERTEXAI -u GOOGLE_CLOUD_PROJECT \
-		-u GOOGLE_APPLICATION_CREDENTIALS -u XDG_CONFIG_HOME -u XDG_DATA_HOME \
-		-u XDG_STATE_HOME -u XDG_CACHE_HOME \
-		HOME="$_home" NO_COLOR=1 LC_ALL=C TZ=UTC "$@"
-}
+hermetic_unset="$hermetic_unset RUNLAYER_API_KEY RUNLAYER_HOOK_DEADLINE_MS
+	RUNLAYER_DEVICE_ID RUNLAYER_USERNAME GEMINI_API_KEY GOOGLE_API_KEY GEMINI_CLI_HOME
+	GEMINI_CLI_SYSTEM_SETTINGS_PATH GEMINI_CLI_SYSTEM_DEFAULTS_PATH
+	GEMINI_CLI_TRUST_WORKSPACE GEMINI_CLI_TRUSTED_FOLDERS_PATH GEMINI_RESTRICTED_MODE
+	GOOGLE_GENAI_USE_VERTEXAI GOOGLE_CLOUD_PROJECT GOOGLE_APPLICATION_CREDENTIALS"
 rl() {	# home, runlayer args...
 	_rlhome=$1; shift
 	hermetic "$_rlhome" "$RUNLAYER" "$@"
@@ -143,17 +90,10 @@ mkhome() {	# case, mode
 times=
 run_gemini() {	# case, label
 	h=$work/$1
-	rm -f "$h/tools.log" "$work/$2.port"
+	rm -f "$h/tools.log"
 	: >"$work/$2.mock"
-	python3 "$here/mock_gemini.py" "$work/$2.port" "$work/$2.mock" \
-		mcp_allowed_echo mcp_shadow_echo 2>"$work/$2.mock.err" &
-	mock_pid=$!
-	i=0
-	while [ ! -s "$work/$2.port" ] && [ $i -lt 100 ]; do
-		kill -0 "$mock_pid" 2>/dev/null || break
-		sleep 0.1; i=$((i + 1))
-	done
-	if [ ! -s "$work/$2.port" ]; then
+	if ! start_mock gemini "$work/$2.port" "$work/$2.mock" \
+		mcp_allowed_echo mcp_shadow_echo 2>"$work/$2.mock.err"; then
 		stop_mock
 		echo 999 >"$work/$2.rc"
 		: >"$work/$2.out"; : >"$work/$2.err"; : >"$work/$2.mock"
@@ -241,7 +181,6 @@ allowed_only() {
 	grep -qx 'allowed echo mcp_allowed_echo-probe' "$work/$1.tools" &&
 	! grep -q '^shadow ' "$work/$1.tools"
 }
-dump() { sed 's/^/#   /' "$@"; }
 
 # Checks common to every run: it finished, and the model got the allowed
 # server's real output.
@@ -309,11 +248,15 @@ else
 fi
 # The model sees "Tool execution blocked: " + our agent message (§7.8).
 msg=$(sed -n 's/^result mcp_shadow_echo error Tool execution blocked: //p' "$work/enforce.facts")
+# shellcheck disable=SC2016 # the backquotes are the message's
 hash=$(printf '%s\n' "$msg" | sed -n 's/.*`runlayer policy allow \([0-9a-f]\{64\}\)`.*/\1/p')
 case $msg in
 "# Security Violation Detected"*"**Tool:** mcp_shadow_echo"*"**MCP Server:** shadow"*"config_hash not approved"*)
-	[ -n "$hash" ] && pass "enforce: the model got our agent message as the tool error (policy allow $(echo "$hash" | cut -c1-12)…)" ||
-		fail "enforce: no 'runlayer policy allow HASH' in the agent message: $msg" ;;
+	if [ -n "$hash" ]; then
+		pass "enforce: the model got our agent message as the tool error (policy allow $(echo "$hash" | cut -c1-12)…)"
+	else
+		fail "enforce: no 'runlayer policy allow HASH' in the agent message: $msg"
+	fi ;;
 *) fail "enforce: the model did not get our denial"; grep '^result' "$work/enforce.facts" | dump ;;
 esac
 check "enforce: the client counts the shadow call as failed, the allowed one as a success" \
@@ -428,6 +371,4 @@ else
 fi
 monitor_case rules "rules.json mode monitor"
 
-echo "1..$n"
-echo "# $((n - failures)) passed, $failures failed in $(($(date +%s) - start))s (gemini runs:$times)"
-[ "$failures" -eq 0 ]
+tap_done " in $(($(date +%s) - start))s (gemini runs:$times)"

@@ -9,51 +9,22 @@
 # Environment: RUNLAYER (required, absolute path of the binary);
 # CLIENTS_NPM_DIR (default build/clients-npm, shared with run.sh); KEEP=1
 # keeps the scratch dir. Exit: 0 pass, 1 failure, 77 skipped (no clients).
+# shellcheck disable=SC2119 # lib.sh functions with optional arguments
 set -u
 : "${RUNLAYER:?RUNLAYER must point at the runlayer binary}"
-top=$(cd "$(dirname "$0")/../.." && pwd)
-npm_dir=${CLIENTS_NPM_DIR:-$top/build/clients-npm}
-bin=$npm_dir/node_modules/.bin
-CLAUDE_PKG=@anthropic-ai/claude-code@2.1.197
-CODEX_PKG=@openai/codex@0.169.0
-GEMINI_PKG=@google/gemini-cli@0.61.0
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
 
-n=0
-failures=0
-pass() { n=$((n + 1)); echo "ok $n - $1"; }
-fail() { n=$((n + 1)); failures=$((failures + 1)); echo "not ok $n - $1"; }
-skip() { echo "1..0 # SKIP $*"; exit 77; }
-
-case $RUNLAYER in
-/*) ;;
-*) echo "hooks_accept.sh: RUNLAYER must be an absolute path" >&2; exit 1 ;;
-esac
-command -v python3 >/dev/null 2>&1 || skip "python3 not found"
-
-installed() {
-	[ -x "$bin/claude" ] && [ -x "$bin/codex" ] && [ -x "$bin/gemini" ] &&
-	"$bin/claude" --version 2>/dev/null | grep -q '^2\.1\.197 ' &&
-	"$bin/codex" --version 2>/dev/null | grep -q ' 0\.169\.0$' &&
-	GEMINI_CLI_NO_RELAUNCH=true "$bin/gemini" --version 2>/dev/null | grep -q '^0\.61\.0$'
-}
-if ! installed; then
-	command -v npm >/dev/null 2>&1 || skip "npm not found: cannot install the clients"
-	echo "# installing $CLAUDE_PKG $CODEX_PKG $GEMINI_PKG into $npm_dir"
-	mkdir -p "$npm_dir"
-	npm install --prefix "$npm_dir" --no-audit --no-fund --loglevel=error \
-		--fetch-retries=1 --fetch-timeout=60000 "$CLAUDE_PKG" "$CODEX_PKG" "$GEMINI_PKG" \
-		>"$npm_dir/install.log" 2>&1 || skip "npm install failed: see $npm_dir/install.log"
-	installed || skip "the clients do not run after npm install"
-fi
+need_runlayer
+need python3
+need_clients all
 
 # Outside any git work tree and below no .mcp.json (Claude reads ancestors).
-work=$(mktemp -d "${TMPDIR:-/tmp}/runlayer-hooks-accept.XXXXXX") || exit 1
-cleanup() { [ -n "${KEEP:-}" ] && echo "# kept $work" || rm -rf "$work"; }
-trap cleanup EXIT
+scratch hooks-accept
 
 # A fixture home with @HOME@ substituted, and a project dir inside it.
 mkhome() {
-	rm -rf "$work/$2"
+	rm -rf "${work:?}/$2"
 	cp -R "$top/fixtures/hooks/$1" "$work/$2"
 	find "$work/$2" -type f -exec sed -i "s|@HOME@|$work/$2|g" {} +
 	mkdir -p "$work/$2/work/app"
@@ -293,6 +264,4 @@ else
 	echo "# skipping managed /etc checks: need root and unshare -m"
 fi
 
-echo "1..$n"
-echo "# $((n - failures)) passed, $failures failed"
-[ "$failures" -eq 0 ]
+tap_done

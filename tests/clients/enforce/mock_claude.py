@@ -13,43 +13,19 @@ TOOL answered, or for a request that offers no tools (titles, topic
 checks), the reply is text. /v1/messages/count_tokens gives
 {"input_tokens": N}; any GET or HEAD gives {}.
 
-Every request is appended to LOGFILE as one JSON line {"method", "path",
-"encoding", "body"} (body parsed as JSON when it is, else a string);
-gzip, deflate and zstd bodies are decompressed first (zstd through the
-zstd program, since python3 has no zstd module before 3.14). Standard
-library only.
+Every request is appended to LOGFILE as mock_common.py describes
+(gzip, deflate and zstd bodies decompressed first).
 """
 import json
 import os
-import subprocess
 import sys
 import threading
-import zlib
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-MAX_BODY = 64 << 20
-
-log_lock = threading.Lock()
-
-
-def decompress(data, encoding):
-    encoding = (encoding or "").strip().lower()
-    if encoding in ("", "identity"):
-        return data
-    if encoding in ("gzip", "x-gzip"):
-        return zlib.decompress(data, 16 + zlib.MAX_WBITS)
-    if encoding == "deflate":
-        return zlib.decompress(data)
-    if encoding == "zstd":
-        try:
-            import compression.zstd as zstd  # python 3.14+
-            return zstd.decompress(data)
-        except ImportError:
-            pass
-        p = subprocess.run(["zstd", "-dcq"], input=data, capture_output=True,
-                           timeout=30, check=True)
-        return p.stdout
-    raise ValueError("unsupported Content-Encoding %r" % encoding)
+# mock_common.py beside this script, whatever the cwd; no __pycache__ in
+# the source tree.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.dont_write_bytecode = True
+from mock_common import MockHandler, main  # noqa: E402
 
 
 def our_results(messages):
@@ -68,60 +44,16 @@ def our_results(messages):
     return done
 
 
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    tools = []
-    logfile = None
+class Handler(MockHandler):
+    """names: the TOOLs of the command line."""
 
-    def log_message(self, fmt, *args):
-        pass
-
-    def record(self, body, encoding):
-        try:
-            parsed = json.loads(body.decode("utf-8"))
-        except ValueError:
-            parsed = body.decode("utf-8", "replace")
-        line = json.dumps({"method": self.command, "path": self.path,
-                           "encoding": encoding, "body": parsed})
-        with log_lock:
-            with open(self.logfile, "a", encoding="utf-8") as f:
-                f.write(line + "\n")
-        return parsed
-
-    def send(self, code, ctype, payload):
-        self.send_response(code)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(payload)
-
-    def send_json(self, obj, code=200):
-        self.send(code, "application/json", json.dumps(obj).encode())
-
-    def do_GET(self):
-        self.record(b"", "")
-        self.send_json({})
-
-    do_HEAD = do_GET
+    def reject(self, message):
+        self.send_json({"type": "error", "error": {
+            "type": "invalid_request_error", "message": message}}, 400)
 
     def do_POST(self):
-        try:
-            n = int(self.headers.get("Content-Length", "0"))
-        except ValueError:
-            n = -1
-        if n < 0 or n > MAX_BODY:
-            self.send_json({"type": "error", "error": {
-                "type": "invalid_request_error", "message": "bad length"}}, 400)
-            return
-        raw = self.rfile.read(n)
-        encoding = self.headers.get("Content-Encoding", "")
-        try:
-            body = self.record(decompress(raw, encoding), encoding)
-        except (ValueError, OSError, zlib.error, subprocess.SubprocessError) as e:
-            self.record(repr(e).encode(), encoding)
-            self.send_json({"type": "error", "error": {
-                "type": "invalid_request_error", "message": str(e)}}, 400)
+        ok, body = self.read_body()
+        if not ok:
             return
         path = self.path.split("?", 1)[0]
         if path.endswith("/count_tokens"):
@@ -139,8 +71,8 @@ class Handler(BaseHTTPRequestHandler):
         if body.get("tools"):
             done = our_results(body.get("messages"))
             i = max(done) + 1 if done else 0
-            if i < len(self.tools):
-                name = self.tools[i]
+            if i < len(self.names):
+                name = self.names[i]
                 blocks.append({"type": "tool_use", "id": "toolu_mock_%d" % i,
                                "name": name,
                                "input": {"text": "%s-probe" % name}})
@@ -185,21 +117,5 @@ class Handler(BaseHTTPRequestHandler):
         self.send(200, "text/event-stream", payload)
 
 
-def main():
-    if len(sys.argv) < 3:
-        sys.stderr.write("usage: mock_claude.py PORTFILE LOGFILE TOOL...\n")
-        sys.exit(64)
-    Handler.logfile = sys.argv[2]
-    Handler.tools = sys.argv[3:]
-    srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    srv.daemon_threads = True
-    tmp = sys.argv[1] + ".tmp"
-    with open(tmp, "w", encoding="ascii") as f:
-        f.write("%d\n" % srv.server_address[1])
-    # Renamed into place so a reader never sees a half-written port.
-    os.replace(tmp, sys.argv[1])
-    srv.serve_forever()
-
-
 if __name__ == "__main__":
-    main()
+    main(Handler, "mock_claude.py PORTFILE LOGFILE TOOL...")

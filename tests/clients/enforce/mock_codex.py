@@ -11,34 +11,28 @@ the command line (as the function_call {namespace: "mcp__SERVER", name:
 call has its output, it answers with a text message. A server whose
 namespace the client did not advertise is skipped.
 
-Every request is appended to LOGFILE as one JSON line {"method", "path",
-"encoding", "body"}: the body decompressed (zstd through /usr/bin/zstd,
-since python3 has no zstd module) and parsed as JSON when it is JSON.
+Every request is appended to LOGFILE as mock_common.py describes; a body
+that cannot be decompressed is logged as "undecodable: REASON".
 """
-import gzip
-import os
 import json
-import subprocess
+import os
 import sys
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-MAX_BODY = 64 << 20
+# mock_common.py beside this script, whatever the cwd; no __pycache__ in
+# the source tree.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.dont_write_bytecode = True
+from mock_common import DECODE_ERRORS, MockHandler, decompress, main, parse  # noqa: E402
+
 TEXT = "from-codex"
 
 
-def decode(body, encoding):
-    encoding = (encoding or "").strip().lower()
-    if encoding == "zstd":
-        body = subprocess.run(["zstd", "-d", "-c", "-q"], input=body,
-                              stdout=subprocess.PIPE, check=True,
-                              timeout=30).stdout
-    elif encoding == "gzip":
-        body = gzip.decompress(body)
+def decode(raw, encoding):
+    """The body as logged; "undecodable: ..." when it cannot be decompressed."""
     try:
-        return json.loads(body)
-    except ValueError:
-        return body.decode("utf-8", "replace")
+        return parse(decompress(raw, encoding))
+    except DECODE_ERRORS as e:
+        return "undecodable: %s" % e
 
 
 def namespaces(req):
@@ -58,62 +52,37 @@ def answered(req):
     return ids
 
 
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    servers = []
-    log = None
-    lock = threading.Lock()
+class Handler(MockHandler):
+    """names: the SERVERs of the command line."""
     seq = 0
 
-    def log_message(self, fmt, *args):
-        pass
-
-    def record(self, body):
-        with self.lock:
-            with open(self.log, "a", encoding="utf-8") as f:
-                f.write(json.dumps({
-                    "method": self.command, "path": self.path,
-                    "encoding": self.headers.get("Content-Encoding"),
-                    "body": body}) + "\n")
-
-    def send_json(self, code, obj):
-        data = json.dumps(obj).encode()
-        self.send_response(code)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
     def do_GET(self):
-        self.record(None)
+        self.append_log(None, self.headers.get("Content-Encoding"))
         if self.path.split("?")[0].endswith("/models"):
-            self.send_json(200, {"object": "list", "data": [
+            self.send_json({"object": "list", "data": [
                 {"id": "mock-model", "object": "model", "owned_by": "mock"}],
                 "models": []})
         else:
-            self.send_json(404, {"error": {"message": "not found"}})
+            self.send_json({"error": {"message": "not found"}}, 404)
 
     def do_POST(self):
-        length = int(self.headers.get("Content-Length") or 0)
-        if length < 0 or length > MAX_BODY:
-            self.send_json(413, {"error": {"message": "too large"}})
+        raw = self.read_raw()
+        if raw is None:
+            self.send_json({"error": {"message": "too large"}}, 413)
             return
-        raw = self.rfile.read(length)
-        try:
-            req = decode(raw, self.headers.get("Content-Encoding"))
-        except (OSError, subprocess.SubprocessError, EOFError) as e:
-            req = "undecodable: %s" % e
-        self.record(req)
+        encoding = self.headers.get("Content-Encoding")
+        req = decode(raw, encoding)
+        self.append_log(req, encoding)
         if not self.path.split("?")[0].endswith("/responses") or \
                 not isinstance(req, dict):
-            self.send_json(404, {"error": {"message": "not found"}})
+            self.send_json({"error": {"message": "not found"}}, 404)
             return
         self.stream(self.next_items(req))
 
     def next_items(self, req):
         done = answered(req)
         have = namespaces(req)
-        for name in self.servers:
+        for name in self.names:
             call_id = "call_" + name
             if call_id in done or "mcp__" + name not in have:
                 continue
@@ -146,28 +115,10 @@ class Handler(BaseHTTPRequestHandler):
                       "total_tokens": 15}}})
         data = b"".join(("event: %s\ndata: %s\n\n" % (e["type"], json.dumps(e)))
                         .encode() for e in events)
-        self.send_response(200)
-        self.send_header("Content-Type", "text/event-stream")
-        self.send_header("Cache-Control", "no-cache")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-
-def main():
-    if len(sys.argv) < 4:
-        sys.stderr.write("usage: mock_codex.py PORTFILE LOGFILE SERVER...\n")
-        sys.exit(2)
-    Handler.log = sys.argv[2]
-    Handler.servers = sys.argv[3:]
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    httpd.daemon_threads = True
-    tmp = sys.argv[1] + ".tmp"
-    with open(tmp, "w") as f:
-        f.write("%d\n" % httpd.server_address[1])
-    os.rename(tmp, sys.argv[1])
-    httpd.serve_forever()
+        self.send(200, "text/event-stream", data,
+                  headers=[("Cache-Control", "no-cache")])
 
 
 if __name__ == "__main__":
-    main()
+    main(Handler, "mock_codex.py PORTFILE LOGFILE SERVER...", min_names=1,
+         usage_status=2)
