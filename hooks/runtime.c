@@ -56,6 +56,8 @@ static volatile int wd_exit_code, wd_out_fd = 1, wd_err_fd = 2;
  * (recdir_slot_write() is safe here), so running out of time loses none. */
 static struct pending_rec *volatile wd_recs;
 static volatile size_t wd_nrecs;
+/* Before the reply: the record of the fallback answer, spooled with it. */
+static struct pending_rec *volatile wd_fb_rec;
 
 static int
 wd_write(int fd, const char *p, size_t n)
@@ -84,6 +86,8 @@ wd_handler(int sig)
 			wd_write(wd_out_fd, wd_out, wd_out_len);
 		if (wd_err_len)
 			wd_write(wd_err_fd, wd_err, wd_err_len);
+		if (wd_fb_rec && wd_fb_rec->text)
+			recdir_slot_write(&wd_fb_rec->slot, wd_fb_rec->text, wd_fb_rec->len, 0);
 		_exit(wd_exit_code);
 	}
 	for (i = 0; i < wd_nrecs; i++)
@@ -171,6 +175,7 @@ struct run {
 	struct store *store;
 	int store_failed;
 	struct pending_rec *recs;
+	struct pending_rec *fb_rec;	/* the fallback answer's record */
 	size_t n_recs;
 	char hostname[256];
 	const char *username;
@@ -482,6 +487,50 @@ rec_event(const struct run *r, const struct pending_rec *p, struct store_event *
 	ev->details = p->details;
 }
 
+/* Fix p's time, and make its spool text and file names in dir (if any). */
+static void
+prep_rec(const struct run *r, struct pending_rec *p, const char *dir)
+{
+	struct err e = ERR_INIT;
+	struct store_event ev;
+	struct timespec t;
+
+	clock_gettime(CLOCK_REALTIME, &t);
+	store_time_format(&t, p->time);
+	if (dir == NULL)
+		return;
+	rec_event(r, p, &ev);
+	if ((p->text = audit_record_text(&ev, &e)) == NULL)
+		return;
+	p->len = strlen(p->text);
+	recdir_slot_init(&p->slot, dir);
+}
+
+static void
+rec_release(struct pending_rec *p)
+{
+	free(p->type);
+	free(p->server);
+	free(p->hash);
+	cJSON_Delete(p->details);
+	free(p->text);
+	recdir_slot_release(&p->slot);
+}
+
+/* The spool directory, created; NULL when there is none. */
+static char *
+spool_ready(const struct run *r)
+{
+	struct err e = ERR_INIT;
+	char *dir = spool_dir(r);
+
+	if (dir && file_mkdirs(dir, 0700, &e) < 0) {
+		free(dir);
+		dir = NULL;
+	}
+	return dir;
+}
+
 /*
  * After the reply, before anything that can take time: fix each record's
  * time, and make its spool text and file names for the watchdog, which
@@ -490,33 +539,15 @@ rec_event(const struct run *r, const struct pending_rec *p, struct store_event *
 static void
 prepare_records(struct run *r)
 {
-	struct err e = ERR_INIT;
 	sigset_t old;
 	char *dir;
 	size_t i;
 
 	if (r->n_recs == 0)
 		return;
-	dir = spool_dir(r);
-	if (dir && file_mkdirs(dir, 0700, &e) < 0) {
-		free(dir);
-		dir = NULL;
-	}
-	for (i = 0; i < r->n_recs; i++) {
-		struct pending_rec *p = &r->recs[i];
-		struct store_event ev;
-		struct timespec t;
-
-		clock_gettime(CLOCK_REALTIME, &t);
-		store_time_format(&t, p->time);
-		if (dir == NULL)
-			continue;
-		rec_event(r, p, &ev);
-		if ((p->text = audit_record_text(&ev, &e)) == NULL)
-			continue;
-		p->len = strlen(p->text);
-		recdir_slot_init(&p->slot, dir);
-	}
+	dir = spool_ready(r);
+	for (i = 0; i < r->n_recs; i++)
+		prep_rec(r, &r->recs[i], dir);
 	free(dir);
 	wd_hold(&old);
 	wd_recs = r->recs;
@@ -580,14 +611,8 @@ records_release(struct run *r)
 	wd_recs = NULL;
 	wd_nrecs = 0;
 	wd_release(&old);
-	for (i = 0; i < r->n_recs; i++) {
-		free(r->recs[i].type);
-		free(r->recs[i].server);
-		free(r->recs[i].hash);
-		cJSON_Delete(r->recs[i].details);
-		free(r->recs[i].text);
-		recdir_slot_release(&r->recs[i].slot);
-	}
+	for (i = 0; i < r->n_recs; i++)
+		rec_release(&r->recs[i]);
 	free(r->recs);
 	r->recs = NULL;
 	r->n_recs = 0;
@@ -682,12 +707,52 @@ blocking_kind(enum hook_kind k)
 
 /* The fallback for the event at hand, by mode. Built aside and swapped in
  * with SIGALRM blocked, so the watchdog never sees half a reply. */
+/*
+ * The record of the fallback answer (deny when set), for the watchdog to
+ * spool with it: a decision taken at the deadline is recorded too. NULL
+ * when there is no spool.
+ */
+static struct pending_rec *
+fallback_record(const struct run *r, int deny)
+{
+	struct pending_rec *p = xcalloc(1, sizeof(*p));
+	char detail[96];
+	char *dir;
+
+	snprintf(detail, sizeof(detail), "the hook did not finish within %ld ms", r->deadline_ms);
+	p->type = xstrdup("security_decision");
+	p->details = base_details(r);
+	cJSON_AddStringToObject(p->details, "decision", deny ? "deny" : "allow");
+	cJSON_AddBoolToObject(p->details, "enforced", deny);
+	cJSON_AddStringToObject(p->details, "rule", "deadline");
+	cJSON_AddStringToObject(p->details, "detail", detail);
+	if ((dir = spool_ready(r)) != NULL)
+		prep_rec(r, p, dir);
+	free(dir);
+	if (p->text == NULL) {
+		rec_release(p);
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
+static void
+fallback_release(struct pending_rec *p)
+{
+	if (p) {
+		rec_release(p);
+		free(p);
+	}
+}
+
 static void
 set_fallback(struct run *r)
 {
 	const char *msg = "Action blocked by organization security policy: the Runlayer hook "
 			  "did not finish in time";
 	struct reply fb = REPLY_INIT, old;
+	struct pending_rec *rec, *old_rec;
 	sigset_t s, om;
 
 	if (r->mode != POLICY_ENFORCE)
@@ -698,15 +763,22 @@ set_fallback(struct run *r)
 		reply_deny(r->client, r->ev.kind, r->ev.event_name, msg, msg, &fb);
 	else
 		reply_allow(r->client, r->ev.kind, &fb);
+	rec = fallback_record(r, r->mode == POLICY_ENFORCE &&
+				 (!r->have_event || blocking_kind(r->ev.kind)));
 	sigemptyset(&s);
 	sigaddset(&s, SIGALRM);
 	sigprocmask(SIG_BLOCK, &s, &om);
 	old = r->fallback;
 	r->fallback = fb;
-	if (r->o->watchdog)
+	old_rec = r->fb_rec;
+	r->fb_rec = rec;
+	if (r->o->watchdog) {
 		wd_set_fallback(&r->fallback);
+		wd_fb_rec = rec;
+	}
 	sigprocmask(SIG_SETMASK, &om, NULL);
 	reply_release(&old);
+	fallback_release(old_rec);
 }
 
 /* An internal error: allow unless enforcing. */
@@ -1250,6 +1322,8 @@ reply:
 	 * hook and each next open would read all of it. */
 	store_close(r.store);
 	records_release(&r);
+	wd_fb_rec = NULL;
+	fallback_release(r.fb_rec);
 	hook_event_release(&r.ev);
 	cJSON_Delete(root);
 	policy_release(&r.pol);

@@ -156,6 +156,20 @@ if [ -z "${RUNLAYER_VALGRIND:-}" ]; then
 	check "hook, hung store: the spool is empty" \
 		[ "$(ls "$R/audit-pending" 2>/dev/null | grep -c '\.json$')" -eq 0 ]
 	check "hook, hung store: the database is intact" [ "$(integrity "$DB")" = ok ]
+
+	# A home that hangs while the hook reads the client's configuration:
+	# the watchdog answers at the deadline, and records that answer.
+	prep
+	t0=$(date +%s)
+	env FAULT_FN=open FAULT_PATH=installed_plugins.json FAULT_FROM=1 FAULT_DELAY_MS=20000 \
+		RUNLAYER_HOOK_DEADLINE_MS=1500 LD_PRELOAD="$PRELOAD" \
+		"$RUNLAYER" hook --client claude_code <hook.json >out 2>err
+	rc=$? took=$(( $(date +%s) - t0 ))
+	check "hook, hung home: denies at the deadline (exit $rc, ${took}s)" \
+		sh -c "[ $rc -eq 0 ] && [ $took -le 6 ] && grep -q 'did not finish in time' out"
+	expect_rc "hook, hung home: inventory events imports the spool" 0 "$RUNLAYER" inventory events -q
+	check "hook, hung home: the deadline's deny is recorded" \
+		[ "$(db "select json_extract(details,'\$.decision') || ' ' || json_extract(details,'\$.rule') from events where type = 'security_decision' and json_extract(details,'\$.session_id') = 's-1'")" = "deny deadline" ]
 fi
 FIN=/dev/null
 

@@ -6,7 +6,8 @@
  *   FAULT_FN      comma-separated classes to watch: malloc, calloc, realloc,
  *                 alloc (the three), write (write, writev, pwrite, pwrite64,
  *                 pwritev), fsync (fsync, fdatasync), rename (rename,
- *                 renameat, renameat2)
+ *                 renameat, renameat2), open (open, open64, openat,
+ *                 openat64: with FAULT_DELAY_MS, a file system that hangs)
  *   FAULT_NTH     fail the Nth watched call (1-based); 0 or unset = count only
  *   FAULT_FROM    fail the Nth watched call and every later one
  *   FAULT_ERRNO   ENOSPC (default), EIO, ENOMEM, EROFS, EDQUOT, EPERM,
@@ -46,6 +47,7 @@ enum fault_class {
 	FC_WRITE = 1 << 3,
 	FC_FSYNC = 1 << 4,
 	FC_RENAME = 1 << 5,
+	FC_OPEN = 1 << 6,
 };
 
 static int fault_ready;		/* configuration read; counting may start */
@@ -76,6 +78,10 @@ static int (*real_fdatasync)(int);
 static int (*real_rename)(const char *, const char *);
 static int (*real_renameat)(int, const char *, int, const char *);
 static int (*real_renameat2)(int, const char *, int, const char *, unsigned);
+static int (*real_open)(const char *, int, ...);
+static int (*real_open64)(const char *, int, ...);
+static int (*real_openat)(int, const char *, int, ...);
+static int (*real_openat64)(int, const char *, int, ...);
 
 static const struct {
 	const char *name;
@@ -116,7 +122,7 @@ parse_classes(const char *v)
 	} names[] = {
 		{ "malloc", FC_MALLOC }, { "calloc", FC_CALLOC }, { "realloc", FC_REALLOC },
 		{ "alloc", FC_MALLOC | FC_CALLOC | FC_REALLOC }, { "write", FC_WRITE },
-		{ "fsync", FC_FSYNC }, { "rename", FC_RENAME },
+		{ "fsync", FC_FSYNC }, { "rename", FC_RENAME }, { "open", FC_OPEN },
 	};
 	unsigned bits = 0;
 	size_t i;
@@ -148,6 +154,7 @@ fault_report(void)
 
 	if (fault_off || fault_count_file[0] == '\0')
 		return;
+	fault_busy = 1;
 	fd = open(fault_count_file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return;
@@ -177,6 +184,10 @@ fault_resolve(void)
 	real_renameat = (int (*)(int, const char *, int, const char *))dlsym(RTLD_NEXT, "renameat");
 	real_renameat2 = (int (*)(int, const char *, int, const char *, unsigned))
 		dlsym(RTLD_NEXT, "renameat2");
+	real_open = (int (*)(const char *, int, ...))dlsym(RTLD_NEXT, "open");
+	real_open64 = (int (*)(const char *, int, ...))dlsym(RTLD_NEXT, "open64");
+	real_openat = (int (*)(int, const char *, int, ...))dlsym(RTLD_NEXT, "openat");
+	real_openat64 = (int (*)(int, const char *, int, ...))dlsym(RTLD_NEXT, "openat64");
 }
 
 __attribute__((constructor)) static void
@@ -417,4 +428,62 @@ renameat2(int dfrom, const char *from, int dto, const char *to, unsigned flags)
 	if (fault_now(FC_RENAME, "renameat2", -1, to, from))
 		FAIL_WITH(-1);
 	return real_renameat2(dfrom, from, dto, to, flags);
+}
+
+/* The mode argument exists only with O_CREAT or O_TMPFILE. */
+#define OPEN_MODE(flags, mode) do { \
+	if ((flags) & (O_CREAT | O_TMPFILE)) { \
+		va_list ap; \
+		va_start(ap, flags); \
+		mode = (mode_t)va_arg(ap, int); \
+		va_end(ap); \
+	} \
+} while (0)
+
+int
+open(const char *path, int flags, ...)
+{
+	mode_t mode = 0;
+
+	OPEN_MODE(flags, mode);
+	RESOLVE(real_open);
+	if (fault_now(FC_OPEN, "open", -1, path, NULL))
+		FAIL_WITH(-1);
+	return real_open(path, flags, mode);
+}
+
+int
+open64(const char *path, int flags, ...)
+{
+	mode_t mode = 0;
+
+	OPEN_MODE(flags, mode);
+	RESOLVE(real_open64);
+	if (fault_now(FC_OPEN, "open64", -1, path, NULL))
+		FAIL_WITH(-1);
+	return real_open64(path, flags, mode);
+}
+
+int
+openat(int dfd, const char *path, int flags, ...)
+{
+	mode_t mode = 0;
+
+	OPEN_MODE(flags, mode);
+	RESOLVE(real_openat);
+	if (fault_now(FC_OPEN, "openat", -1, path, NULL))
+		FAIL_WITH(-1);
+	return real_openat(dfd, path, flags, mode);
+}
+
+int
+openat64(int dfd, const char *path, int flags, ...)
+{
+	mode_t mode = 0;
+
+	OPEN_MODE(flags, mode);
+	RESOLVE(real_openat64);
+	if (fault_now(FC_OPEN, "openat64", -1, path, NULL))
+		FAIL_WITH(-1);
+	return real_openat64(dfd, path, flags, mode);
 }
