@@ -191,7 +191,7 @@ write_backup(struct fjob *j, const struct hook_opts *o, struct err *e)
 	const char *suffix = "";
 	time_t now = o->now ? o->now : time(NULL);
 	struct tm tm;
-	size_t stem_len, off = 0;
+	size_t stem_len;
 	unsigned n;
 	int fd = -1, ret = 0;
 
@@ -223,17 +223,10 @@ write_backup(struct fjob *j, const struct hook_opts *o, struct err *e)
 		ret = err_sys(e, ERR_IO, "cannot set the backup's mode and owner");
 		goto fail;
 	}
-	while (off < j->old.len) {
-		ssize_t w = write(fd, j->old.data + off, j->old.len - off);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0) {
-			err_set_path(e, path);
-			ret = err_sys(e, ERR_IO, "cannot write the backup");
-			goto fail;
-		}
-		off += (size_t)w;
+	if (file_write_all(fd, j->old.data, j->old.len) < 0) {
+		err_set_path(e, path);
+		ret = err_sys(e, ERR_IO, "cannot write the backup");
+		goto fail;
 	}
 	if (fsync(fd) < 0) {
 		err_set_path(e, path);

@@ -45,7 +45,8 @@ struct pending_rec {
  * Clients let a call through when a hook crashes or times out, so the hook
  * answers by itself at the deadline: the fallback reply (deny in enforce
  * mode, allow otherwise) if no reply was written yet, else just the exit
- * status already chosen. The handler only uses write() and _exit(). */
+ * status already chosen. The handler only makes async-signal-safe calls: write(), _exit() and
+ * the spool's open, write, close and rename (recdir_slot_write()). */
 
 static volatile sig_atomic_t wd_replied;
 static volatile sig_atomic_t wd_exit_after;
@@ -59,22 +60,6 @@ static volatile size_t wd_nrecs;
 /* Before the reply: the record of the fallback answer, spooled with it. */
 static struct pending_rec *volatile wd_fb_rec;
 
-static int
-wd_write(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 static void
 wd_handler(int sig)
 {
@@ -83,9 +68,9 @@ wd_handler(int sig)
 	(void)sig;
 	if (!wd_replied) {
 		if (wd_out_len)
-			wd_write(wd_out_fd, wd_out, wd_out_len);
+			file_write_all(wd_out_fd, wd_out, wd_out_len);
 		if (wd_err_len)
-			wd_write(wd_err_fd, wd_err, wd_err_len);
+			file_write_all(wd_err_fd, wd_err, wd_err_len);
 		if (wd_fb_rec && wd_fb_rec->text)
 			recdir_slot_write(&wd_fb_rec->slot, wd_fb_rec->text, wd_fb_rec->len, 0);
 		_exit(wd_exit_code);
@@ -258,12 +243,12 @@ write_reply(const struct run *r, struct reply *rp)
 {
 	int out_failed = 0, saved = 0;
 
-	if (rp->out.len && wd_write(r->o->out_fd, rp->out.data, rp->out.len) < 0) {
+	if (rp->out.len && file_write_all(r->o->out_fd, rp->out.data, rp->out.len) < 0) {
 		out_failed = 1;
 		saved = errno;
 	}
 	if (rp->err.len)
-		wd_write(r->o->err_fd, rp->err.data, rp->err.len);
+		file_write_all(r->o->err_fd, rp->err.data, rp->err.len);
 	if (out_failed && r->mode != POLICY_MONITOR) {
 		struct reply allow = REPLY_INIT;
 		int is_allow;
@@ -287,7 +272,7 @@ write_reply(const struct run *r, struct reply *rp)
 				     "written to %s: %s; the call is blocked\n", where,
 				     strerror(saved));
 			if (n > 0)
-				wd_write(r->o->err_fd, msg, (size_t)n < sizeof(msg) ? (size_t)n :
+				file_write_all(r->o->err_fd, msg, (size_t)n < sizeof(msg) ? (size_t)n :
 					 sizeof(msg) - 1);
 			rp->exit_code = 2;
 		}

@@ -88,15 +88,19 @@ out:
 	return ret;
 }
 
-static int
-write_all(int fd, const char *p, size_t len)
+int
+file_write_all(int fd, const void *data, size_t len)
 {
+	const char *p = data;
+
 	while (len > 0) {
 		ssize_t n = write(fd, p, len);
 
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0)
+				errno = EIO;
 			return -1;
 		}
 		p += n;
@@ -154,7 +158,7 @@ file_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 	}
 	if (have_old && (sb.st_uid != geteuid() || sb.st_gid != getegid()))
 		(void)!fchown(fd, sb.st_uid, sb.st_gid);
-	if (write_all(fd, data, len) < 0) {
+	if (file_write_all(fd, data, len) < 0) {
 		err_set_path(e, path);
 		ret = err_sys(e, ERR_IO, "cannot write");
 		goto fail;

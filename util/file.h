@@ -35,6 +35,12 @@ int file_read(const char *path, size_t max, unsigned flags, struct buf *out,
 int file_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 		      int keep_mode, struct err *e);
 
+/*
+ * Write all len bytes to fd, again after EINTR or a short write. 0, or -1
+ * with errno. Only calls write(): safe in a signal handler.
+ */
+int file_write_all(int fd, const void *data, size_t len);
+
 /* mkdir -p with the given mode for created components. 0 or -ERR_IO. */
 int file_mkdirs(const char *path, mode_t mode, struct err *e);
 

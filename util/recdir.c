@@ -10,25 +10,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util/file.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
-
-static int
-write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
 
 void
 recdir_slot_init(struct recdir_slot *s, const char *dir)
@@ -71,7 +55,7 @@ recdir_slot_write(const struct recdir_slot *s, const char *text, size_t len, int
 
 	if (fd < 0)
 		return RECDIR_CREATE;
-	if (write_all(fd, text, len) < 0 || (nl && write_all(fd, "\n", 1) < 0)) {
+	if (file_write_all(fd, text, len) < 0 || (nl && file_write_all(fd, "\n", 1) < 0)) {
 		int saved = errno;
 
 		close(fd);
