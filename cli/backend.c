@@ -192,6 +192,8 @@ backend_http(struct backend *b, const struct backend_flags *f)
 	b->api.api_key = b->cr.secret;
 	b->api.key_source = b->cr.secret_source;
 	b->api.timeout_ms = (long)(env_seconds("RUNLAYER_HTTP_TIMEOUT", 30, 0.2, 600) * 1000);
+	/* Check-in and hook events: 5 s (contract §3.2) unless set. */
+	b->api.small_timeout_ms = getenv("RUNLAYER_HTTP_TIMEOUT") ? b->api.timeout_ms : 5000;
 	b->api.retry.on = HTTP_RETRY_ALL;
 	b->api.retry.max_attempts = 1 + (int)env_seconds("RUNLAYER_HTTP_RETRIES", 4, 0, 20);
 	b->api.retry.budget = env_seconds("RUNLAYER_HTTP_BUDGET", 120, 1, 3600);

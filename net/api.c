@@ -290,7 +290,7 @@ post_small(struct api *a, const char *path, const char *body, size_t len,
 	rq.api_key = a->api_key;
 	rq.body = body;
 	rq.body_len = len;
-	rq.timeout_ms = 5000;
+	rq.timeout_ms = a->small_timeout_ms > 0 ? a->small_timeout_ms : 5000;
 	http_response_init(&rs);
 	ret = call(a, &rq, rp, path, r, &rs);
 	r->seconds = now_mono() - start;

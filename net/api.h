@@ -31,6 +31,7 @@ struct api {
 	const char *key_source;		/* where the key came from, for 401/403 messages */
 	struct http_retry retry;	/* for scan submissions */
 	long timeout_ms;		/* per attempt for scan submissions */
+	long small_timeout_ms;		/* per attempt for check-in and hook events; 0 = 5 s */
 	int gzip;			/* compress request bodies */
 };
 
