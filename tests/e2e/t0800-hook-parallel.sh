@@ -42,6 +42,10 @@ done
 check "all $N hooks exit 0" [ $bad_rc -eq 0 ]
 check "none prints anything (allow in Claude Code is silent)" [ $noisy -eq 0 ]
 DB=$H/.runlayer/inventory.db
+# The audit log is the store plus what hooks spooled when it was busy (or,
+# under valgrind, when creating it took longer than a hook may stay):
+# `inventory events` brings the spool in, as the next hook or scan would.
+"$RUNLAYER" inventory events -q >/dev/null 2>&1
 rows=$(sqlite3 "$DB" "select count(*) from events where type='security_decision'")
 check "$N security_decision rows (got $rows)" [ "$rows" -eq $N ]
 check "one per session" [ "$(sqlite3 "$DB" "select count(distinct json_extract(details,'\$.session_id')) from events where type='security_decision'")" -eq $N ]
@@ -65,6 +69,7 @@ while [ $i -lt $D ]; do
 	i=$((i + 1))
 done
 check "$D parallel shadow calls all denied" [ $denied -eq $D ]
+"$RUNLAYER" inventory events -q >/dev/null 2>&1
 check "$D shadow_mcp_detected rows" [ "$(sqlite3 "$DB" "select count(*) from events where type='shadow_mcp_detected'")" -eq $D ]
 
 done_testing

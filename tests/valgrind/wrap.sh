@@ -15,9 +15,12 @@ aiwatch*) real=$REAL_DIR/aiwatch ;;
 *) real=$REAL_DIR/${self##*/} ;;
 esac
 # valgrind cannot start without a usable TMPDIR (for its own files): where a
-# test points it at a missing directory, the program sees no TMPDIR at all.
+# test points it at a missing directory, the program gets an empty one of
+# its own (not /tmp, which holds whatever other programs left there).
 if [ -n "${TMPDIR:-}" ] && ! { [ -d "$TMPDIR" ] && [ -w "$TMPDIR" ]; }; then
-	unset TMPDIR
+	TMPDIR=$LOG_DIR/tmp.$$
+	mkdir -p "$TMPDIR" || exit 127
+	export TMPDIR
 fi
 # valgrind keeps our pid, so $$.cmd says which command wrote $$.log.
 printf '%s\n%s\n' "$PWD" "$0 $*" >"$LOG_DIR/$$.cmd"
