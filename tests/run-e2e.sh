@@ -3,7 +3,8 @@
 # hermetic environment: fresh HOME, no XDG or client variables, NO_COLOR,
 # LC_ALL=C, TZ=UTC. Each test prints TAP lines and exits non-zero on failure.
 # Tests run E2E_JOBS at a time (default: online CPUs); reports keep file order.
-# Arguments, when given, select tests by name (t0200 or t0200-scan-fixture).
+# Arguments, when given, select tests by name: t0200 or t0200-scan-fixture
+# (and the tests whose names go on with -…), t0800-hook.sh (that one only).
 set -u
 : "${RUNLAYER:?RUNLAYER must point at the runlayer binary}"
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -17,7 +18,7 @@ for t in "$top"/tests/e2e/t*.sh; do
 	name=$(basename "$t" .sh)
 	if [ $# -gt 0 ]; then
 		keep=0
-		for want in "$@"; do case $name in "$want"|"$want"-*) keep=1 ;; esac; done
+		for want in "$@"; do case $name.sh in "$want"|"$want".sh|"$want"-*) keep=1 ;; esac; done
 		[ $keep -eq 1 ] || continue
 	fi
 	tests+=("$t")

@@ -74,7 +74,7 @@ e2e_one() {
 	} >"$dir/wrap.conf"
 	t0=$(date +%s)
 	RUNLAYER=$dir/runlayer RUNLAYER_VALGRIND=1 E2E_JOBS=1 \
-		"$top/tests/run-e2e.sh" "$name" >"$O/results/$name.out" 2>&1
+		"$top/tests/run-e2e.sh" "$name.sh" >"$O/results/$name.out" 2>&1
 	rc=$?
 	echo "$rc $(( $(date +%s) - t0 ))" >"$O/results/$name.rc"
 }
