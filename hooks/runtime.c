@@ -45,8 +45,9 @@ struct pending_rec {
  * Clients let a call through when a hook crashes or times out, so the hook
  * answers by itself at the deadline: the fallback reply (deny in enforce
  * mode, allow otherwise) if no reply was written yet, else just the exit
- * status already chosen. The handler only makes async-signal-safe calls: write(), _exit() and
- * the spool's open, write, close and rename (recdir_slot_write()). */
+ * status already chosen. The handler only makes async-signal-safe calls:
+ * write(), _exit(), and the spool's open, write, close and rename
+ * (recdir_slot_write()). */
 
 static volatile sig_atomic_t wd_replied;
 static volatile sig_atomic_t wd_exit_after;
@@ -102,17 +103,15 @@ wd_release(const sigset_t *old)
 static void
 wd_set_fallback(const struct reply *fb)
 {
-	sigset_t s, old;
+	sigset_t old;
 
-	sigemptyset(&s);
-	sigaddset(&s, SIGALRM);
-	sigprocmask(SIG_BLOCK, &s, &old);
+	wd_hold(&old);
 	wd_out = fb->out.data;
 	wd_out_len = fb->out.len;
 	wd_err = fb->err.data;
 	wd_err_len = fb->err.len;
 	wd_exit_code = fb->exit_code;
-	sigprocmask(SIG_SETMASK, &old, NULL);
+	wd_release(&old);
 }
 
 static void
@@ -273,7 +272,7 @@ write_reply(const struct run *r, struct reply *rp)
 				     strerror(saved));
 			if (n > 0)
 				file_write_all(r->o->err_fd, msg, (size_t)n < sizeof(msg) ? (size_t)n :
-					 sizeof(msg) - 1);
+					       sizeof(msg) - 1);
 			rp->exit_code = 2;
 		}
 	}
@@ -690,8 +689,6 @@ blocking_kind(enum hook_kind k)
 	       k == HOOK_KIND_READ;
 }
 
-/* The fallback for the event at hand, by mode. Built aside and swapped in
- * with SIGALRM blocked, so the watchdog never sees half a reply. */
 /*
  * The record of the fallback answer (deny when set), for the watchdog to
  * spool with it: a decision taken at the deadline is recorded too. NULL
@@ -731,6 +728,8 @@ fallback_release(struct pending_rec *p)
 	}
 }
 
+/* The fallback for the event at hand, by mode. Built aside and swapped in
+ * with SIGALRM blocked, so the watchdog never sees half a reply. */
 static void
 set_fallback(struct run *r)
 {
@@ -738,7 +737,7 @@ set_fallback(struct run *r)
 			  "did not finish in time";
 	struct reply fb = REPLY_INIT, old;
 	struct pending_rec *rec, *old_rec;
-	sigset_t s, om;
+	sigset_t om;
 
 	if (r->mode != POLICY_ENFORCE)
 		reply_allow(r->client, r->have_event ? r->ev.kind : HOOK_KIND_PRE_TOOL, &fb);
@@ -750,9 +749,7 @@ set_fallback(struct run *r)
 		reply_allow(r->client, r->ev.kind, &fb);
 	rec = fallback_record(r, r->mode == POLICY_ENFORCE &&
 				 (!r->have_event || blocking_kind(r->ev.kind)));
-	sigemptyset(&s);
-	sigaddset(&s, SIGALRM);
-	sigprocmask(SIG_BLOCK, &s, &om);
+	wd_hold(&om);
 	old = r->fallback;
 	r->fallback = fb;
 	old_rec = r->fb_rec;
@@ -761,7 +758,7 @@ set_fallback(struct run *r)
 		wd_set_fallback(&r->fallback);
 		wd_fb_rec = rec;
 	}
-	sigprocmask(SIG_SETMASK, &om, NULL);
+	wd_release(&om);
 	reply_release(&old);
 	fallback_release(old_rec);
 }
@@ -1274,15 +1271,13 @@ hook_run(const struct hook_run_opts *o)
 	dispatch(&r);
 reply:
 	if (o->watchdog) {
-		sigset_t s, old;
+		sigset_t old;
 
-		sigemptyset(&s);
-		sigaddset(&s, SIGALRM);
-		sigprocmask(SIG_BLOCK, &s, &old);
+		wd_hold(&old);
 		write_reply(&r, &r.reply);
 		wd_exit_after = r.reply.exit_code;
 		wd_replied = 1;
-		sigprocmask(SIG_SETMASK, &old, NULL);
+		wd_release(&old);
 	} else {
 		write_reply(&r, &r.reply);
 	}
