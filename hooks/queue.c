@@ -51,7 +51,7 @@ queue_add(const char *dir, const cJSON *body, struct err *e)
 	struct timespec t;
 	char *text = NULL, *mark;
 	struct stat st;
-	int fd = -1, ret = 0;
+	int fd, ret = 0;
 	size_t len;
 
 	mark = path_join(dir, QUEUE_FULL_MARK);
@@ -82,14 +82,11 @@ queue_add(const char *dir, const cJSON *body, struct err *e)
 		fd = open(mark, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 		if (fd >= 0)
 			close(fd);
-		fd = -1;
 		ret = err_set(e, ERR_LIMIT, "hook event queue is full (%d events)", QUEUE_MAX_FILES);
 		goto out;
 	}
 	ret = recdir_add(dir, text, len, 1, "queue", e);
 out:
-	if (fd >= 0)
-		close(fd);
 	free(mark);
 	free(text);
 	return ret;
