@@ -160,6 +160,8 @@ struct run {
 	int store_failed;
 	struct pending_rec *recs;
 	struct pending_rec *fb_rec;	/* the fallback answer's record */
+	char *spool;			/* spool_ready() */
+	int spool_tried;
 	size_t n_recs;
 	char hostname[256];
 	const char *username;
@@ -501,18 +503,21 @@ rec_release(struct pending_rec *p)
 	recdir_slot_release(&p->slot);
 }
 
-/* The spool directory, created; NULL when there is none. */
-static char *
-spool_ready(const struct run *r)
+/* The spool directory, created once per run; NULL when there is none. */
+static const char *
+spool_ready(struct run *r)
 {
 	struct err e = ERR_INIT;
-	char *dir = spool_dir(r);
 
-	if (dir && file_mkdirs(dir, 0700, &e) < 0) {
-		free(dir);
-		dir = NULL;
+	if (r->spool_tried)
+		return r->spool;
+	r->spool_tried = 1;
+	r->spool = spool_dir(r);
+	if (r->spool && file_mkdirs(r->spool, 0700, &e) < 0) {
+		free(r->spool);
+		r->spool = NULL;
 	}
-	return dir;
+	return r->spool;
 }
 
 /*
@@ -523,8 +528,8 @@ spool_ready(const struct run *r)
 static void
 prepare_records(struct run *r)
 {
+	const char *dir;
 	sigset_t old;
-	char *dir;
 	size_t i;
 
 	if (r->n_recs == 0)
@@ -532,7 +537,6 @@ prepare_records(struct run *r)
 	dir = spool_ready(r);
 	for (i = 0; i < r->n_recs; i++)
 		prep_rec(r, &r->recs[i], dir);
-	free(dir);
 	wd_hold(&old);
 	wd_recs = r->recs;
 	wd_nrecs = r->n_recs;
@@ -577,11 +581,10 @@ flush_records(struct run *r)
 	}
 	if (s && remaining_ms(r) > 500) {
 		struct err e = ERR_INIT;
-		char *dir = spool_dir(r);
+		const char *dir = spool_ready(r);
 
 		if (dir)
 			audit_spool_import(s, dir, AUDIT_IMPORT_BATCH, NULL, &e);
-		free(dir);
 	}
 }
 
@@ -695,11 +698,11 @@ blocking_kind(enum hook_kind k)
  * when there is no spool.
  */
 static struct pending_rec *
-fallback_record(const struct run *r, int deny)
+fallback_record(struct run *r, int deny)
 {
 	struct pending_rec *p = xcalloc(1, sizeof(*p));
+	const char *dir;
 	char detail[96];
-	char *dir;
 
 	snprintf(detail, sizeof(detail), "the hook did not finish within %ld ms", r->deadline_ms);
 	p->type = xstrdup("security_decision");
@@ -710,7 +713,6 @@ fallback_record(const struct run *r, int deny)
 	cJSON_AddStringToObject(p->details, "detail", detail);
 	if ((dir = spool_ready(r)) != NULL)
 		prep_rec(r, p, dir);
-	free(dir);
 	if (p->text == NULL) {
 		rec_release(p);
 		free(p);
@@ -1304,6 +1306,7 @@ reply:
 	records_release(&r);
 	wd_fb_rec = NULL;
 	fallback_release(r.fb_rec);
+	free(r.spool);
 	hook_event_release(&r.ev);
 	cJSON_Delete(root);
 	policy_release(&r.pol);
